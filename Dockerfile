@@ -1,0 +1,33 @@
+# syntax=docker/dockerfile:1
+# Agent assist service. Build: docker build -t cxone-agent-assist .
+# The same image also runs the standalone CXone simulator: `node dist/simulator/main.js` (see docker-compose.yml).
+
+# ---- build: full install, compile, then drop the dev dependencies ----
+FROM node:22-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json nest-cli.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime: compiled code and production dependencies only ----
+FROM node:22-slim AS runtime
+# Configuration comes from the orchestrator's environment, never from a .env file in the image.
+ENV NODE_ENV=production IGNORE_ENV_FILE=true FEEDBACK_STORE_PATH=/data
+WORKDIR /app
+# Application files stay owned by root (read-only for the service); only /data is writable by `node`.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+EXPOSE 3000
+# slim has no curl: probe liveness with node's own fetch.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node","-e","fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM directly; main.ts drains and exits 0 on SIGTERM/SIGINT.
+# (`docker run --init` / compose `init: true` adds tini if child-process reaping is ever needed.)
+CMD ["node","dist/main.js"]

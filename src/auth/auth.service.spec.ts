@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Counters } from '../common/counters.js';
+import { AuthErrorCode, AuthException } from './auth.exception.js';
+import { AuthService } from './auth.service.js';
+import type { TokenAdapter } from './token.adapter.js';
+
+describe(AuthService.name, () => {
+  let sut: AuthService;
+  let requestToken: ReturnType<typeof vi.fn>;
+  let issued: number;
+
+  const issue = (expiresInSeconds: number) => async () => ({ accessToken: `token-${++issued}`, expiresInSeconds });
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    issued = 0;
+    requestToken = vi.fn(issue(3600));
+    sut = new AuthService({ requestToken } as unknown as TokenAdapter, new Counters());
+  });
+
+  afterEach(() => {
+    sut.onApplicationShutdown();
+    vi.useRealTimers();
+  });
+
+  it('caches the token while it is fresh', async () => {
+    expect(await sut.getToken()).toBe('token-1');
+    vi.advanceTimersByTime(60_000);
+    expect(await sut.getToken()).toBe('token-1');
+    expect(requestToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs one refresh for many concurrent callers', async () => {
+    const tokens = await Promise.all(Array.from({ length: 50 }, () => sut.getToken()));
+    expect(new Set(tokens)).toEqual(new Set(['token-1']));
+    expect(requestToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('refreshes in the background 5 minutes before a one-hour token expires', async () => {
+    await sut.getToken();
+    await vi.advanceTimersByTimeAsync(3600_000 - 300_000 - 1000);
+    expect(requestToken).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(requestToken).toHaveBeenCalledTimes(2);
+    expect(await sut.getToken()).toBe('token-2');
+  });
+
+  it('refreshes a short-lived token at a fraction of its life, not 5 minutes ahead', async () => {
+    requestToken.mockImplementation(issue(10));
+    await sut.getToken();
+    expect(sut.status().valid).toBe(true);
+    await vi.advanceTimersByTimeAsync(7_999);
+    expect(requestToken).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(requestToken).toHaveBeenCalledTimes(2);
+    expect(sut.status().valid).toBe(true);
+  });
+
+  it('forgets a token CXone rejected, so the next caller gets a new one', async () => {
+    const first = await sut.getToken();
+    sut.invalidate('some-older-token');
+    expect(await sut.getToken()).toBe(first);
+    sut.invalidate(first);
+    expect(sut.status().valid).toBe(false);
+    expect(await sut.getToken()).toBe('token-2');
+  });
+
+  it('keeps the current token while the endpoint is down and it is still valid', async () => {
+    await sut.getToken();
+    requestToken.mockRejectedValue(new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'down'));
+    await vi.advanceTimersByTimeAsync(3600_000 - 300_000 + 10_000);
+    expect(requestToken.mock.calls.length).toBeGreaterThan(1);
+    expect(await sut.getToken()).toBe('token-1');
+    expect(sut.status()).toMatchObject({ valid: true, lastError: AuthErrorCode.TokenEndpointUnavailable });
+    requestToken.mockImplementation(issue(3600));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await sut.getToken()).toBe('token-2');
+  });
+
+  it('retries an unavailable endpoint a few times, but not bad credentials', async () => {
+    requestToken.mockRejectedValue(new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'down'));
+    const pending = sut.getToken().catch((error: AuthException) => error.code);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await pending).toBe(AuthErrorCode.TokenEndpointUnavailable);
+    expect(requestToken).toHaveBeenCalledTimes(3);
+
+    requestToken.mockClear();
+    requestToken.mockRejectedValue(new AuthException(AuthErrorCode.InvalidCredentials, 'no'));
+    await expect(sut.getToken()).rejects.toMatchObject({ code: AuthErrorCode.InvalidCredentials });
+    expect(requestToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports validity and seconds to expiry, never the token', async () => {
+    await sut.getToken();
+    vi.advanceTimersByTime(600_000);
+    const status = sut.status();
+    expect(status).toMatchObject({ valid: true, expiresInSeconds: 3000, refreshes: 1 });
+    expect(JSON.stringify(status)).not.toContain('token-1');
+  });
+});

@@ -1,0 +1,69 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import { isAxiosError } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import { CXONE_CONNECTION, type CxoneConnection } from '../common/cxone-connection.js';
+import { AuthErrorCode, AuthException } from './auth.exception.js';
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresInSeconds: number;
+}
+
+const MAX_TOKEN_CHARS = 16 * 1024;
+
+/** The OAuth client-credentials token endpoint, and nothing else. */
+@Injectable()
+export class TokenAdapter {
+  constructor(
+    private readonly http: HttpService,
+    @Inject(CXONE_CONNECTION) private readonly connection: CxoneConnection,
+  ) {}
+
+  async requestToken(): Promise<IssuedToken> {
+    const { clientId, clientSecret, tokenUrl, tokenAuth } = this.connection;
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    if (tokenAuth === 'basic') {
+      const pair = `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`;
+      headers.Authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    } else {
+      form.set('client_id', clientId);
+      form.set('client_secret', clientSecret);
+    }
+    try {
+      const reply = await firstValueFrom(this.http.post<unknown>(tokenUrl, form.toString(), { headers }));
+      return parseTokenReply(reply.data);
+    } catch (error) {
+      throw toAuthException(error);
+    }
+  }
+}
+
+function parseTokenReply(data: unknown): IssuedToken {
+  const reply = (data ?? {}) as { access_token?: unknown; expires_in?: unknown };
+  const expiresIn = Number(reply.expires_in);
+  if (
+    typeof reply.access_token !== 'string' ||
+    reply.access_token.length === 0 ||
+    reply.access_token.length > MAX_TOKEN_CHARS ||
+    !Number.isFinite(expiresIn) ||
+    expiresIn <= 0
+  ) {
+    throw new AuthException(AuthErrorCode.InvalidTokenReply, 'token endpoint replied without a usable access_token/expires_in');
+  }
+  return { accessToken: reply.access_token, expiresInSeconds: expiresIn };
+}
+
+function toAuthException(error: unknown): AuthException {
+  if (error instanceof AuthException) return error;
+  if (isAxiosError(error)) {
+    const status = error.response?.status;
+    if (status === 400 || status === 401 || status === 403) {
+      return new AuthException(AuthErrorCode.InvalidCredentials, `token endpoint refused the client credentials (HTTP ${status})`, status);
+    }
+    const cause = status ? `HTTP ${status}` : (error.code ?? 'network error');
+    return new AuthException(AuthErrorCode.TokenEndpointUnavailable, `token endpoint unavailable (${cause})`, status);
+  }
+  return new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'token endpoint unavailable');
+}

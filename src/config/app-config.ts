@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ConfigErrorCode, ConfigException } from './config.exception.js';
+import { EnvironmentVariables, FILE_BACKED_VARIABLES, type LogLevel } from './environment.variables.js';
+
+export type RunMode = 'tenant' | 'sandbox';
+
+/** Typed, namespaced configuration; built and validated once at start-up. */
+export interface AppConfig {
+  app: { env: string; mode: RunMode; port: number; logLevel: LogLevel; shutdownDrainMs: number; sandboxDemo: boolean };
+  cxone: {
+    clientId: string;
+    clientSecret: string;
+    tokenUrl: string;
+    tokenAuth: 'body' | 'basic';
+    apiBaseUrl: string;
+    streamUrl: string;
+  };
+  http: { timeoutMs: number; maxAttempts: number };
+  stream: { pingIntervalMs: number; reconnectMaxMs: number; maxFrameBytes: number };
+  buffer: { silenceMs: number; maxMs: number; maxUtteranceChars: number; maxInteractions: number };
+  knowledge: { language: string; pageSize: number; minScore: number; maxInFlight: number };
+  feedback: { storePath: string; maxPending: number };
+}
+
+const MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+/** Empty strings count as unset, so `FOO=` in an .env file falls back to the default. */
+function withoutEmpty(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
+}
+
+/** Returns the variables whose file was named but unusable (already reported). */
+function readSecretFiles(env: Record<string, unknown>, problems: string[]): Set<string> {
+  const unusable = new Set<string>();
+  for (const name of FILE_BACKED_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (typeof file !== 'string') continue;
+    if (env[name] !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set: keep one`);
+      continue;
+    }
+    try {
+      const content = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, MAX_SECRET_FILE_BYTES);
+      const value = content.trim();
+      if (value) env[name] = value;
+      else {
+        problems.push(`${name}_FILE names an empty file`);
+        unusable.add(name);
+      }
+    } catch {
+      problems.push(`${name}_FILE names a file that cannot be read`);
+      unusable.add(name);
+    }
+  }
+  return unusable;
+}
+
+function describeValidation(env: EnvironmentVariables): string[] {
+  return validateSync(env, { forbidUnknownValues: true }).map(
+    (error) => `${error.property}: ${Object.values(error.constraints ?? { invalid: 'is invalid' }).join('; ')}`,
+  );
+}
+
+/**
+ * Validates the merged environment (real variables over .env files) and returns the typed config.
+ * Throws one ConfigException that names every bad variable and none of their values.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
+  const env = withoutEmpty(raw);
+  const problems: string[] = [];
+  const unusableFiles = readSecretFiles(env, problems);
+  const vars = plainToInstance(EnvironmentVariables, env, { excludeExtraneousValues: false });
+  problems.push(...describeValidation(vars));
+
+  const hasId = vars.CXONE_CLIENT_ID !== undefined || unusableFiles.has('CXONE_CLIENT_ID');
+  const hasSecret = vars.CXONE_CLIENT_SECRET !== undefined || unusableFiles.has('CXONE_CLIENT_SECRET');
+  const production = vars.NODE_ENV === 'production';
+  if (hasId !== hasSecret) {
+    problems.push(`${hasId ? 'CXONE_CLIENT_SECRET' : 'CXONE_CLIENT_ID'}: must be set together with the other credential`);
+  } else if (!hasId && production) {
+    problems.push('CXONE_CLIENT_ID: required in production (sandbox mode is for development only)');
+    problems.push('CXONE_CLIENT_SECRET: required in production (sandbox mode is for development only)');
+  }
+  if (vars.BUFFER_MAX_MS < vars.BUFFER_SILENCE_MS) {
+    problems.push('BUFFER_MAX_MS: must not be shorter than BUFFER_SILENCE_MS');
+  }
+  if (problems.length > 0) {
+    const variables = [...new Set(problems.map((line) => line.split(/[: ]/)[0]))];
+    throw new ConfigException(
+      ConfigErrorCode.InvalidEnvironment,
+      `Invalid configuration (${variables.join(', ')}):\n  - ${problems.join('\n  - ')}`,
+      variables,
+    );
+  }
+  return toAppConfig(vars, hasId ? 'tenant' : 'sandbox');
+}
+
+function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
+  return {
+    app: {
+      env: vars.NODE_ENV,
+      mode,
+      port: vars.PORT,
+      logLevel: vars.LOG_LEVEL,
+      shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
+      sandboxDemo: vars.SANDBOX_DEMO === 'true',
+    },
+    cxone: {
+      clientId: vars.CXONE_CLIENT_ID ?? '',
+      clientSecret: vars.CXONE_CLIENT_SECRET ?? '',
+      tokenUrl: vars.CXONE_TOKEN_URL,
+      tokenAuth: vars.CXONE_TOKEN_AUTH,
+      apiBaseUrl: vars.CXONE_API_BASE_URL.replace(/\/+$/, ''),
+      streamUrl: vars.CXONE_STREAM_URL,
+    },
+    http: { timeoutMs: vars.HTTP_TIMEOUT_MS, maxAttempts: vars.HTTP_MAX_ATTEMPTS },
+    stream: {
+      pingIntervalMs: vars.STREAM_PING_INTERVAL_MS,
+      reconnectMaxMs: vars.STREAM_RECONNECT_MAX_MS,
+      maxFrameBytes: vars.STREAM_MAX_FRAME_BYTES,
+    },
+    buffer: {
+      silenceMs: vars.BUFFER_SILENCE_MS,
+      maxMs: vars.BUFFER_MAX_MS,
+      maxUtteranceChars: vars.BUFFER_MAX_UTTERANCE_CHARS,
+      maxInteractions: vars.BUFFER_MAX_INTERACTIONS,
+    },
+    knowledge: {
+      language: vars.KB_LANGUAGE,
+      pageSize: vars.KB_PAGE_SIZE,
+      minScore: vars.KB_MIN_SCORE,
+      maxInFlight: vars.KB_MAX_IN_FLIGHT,
+    },
+    feedback: { storePath: vars.FEEDBACK_STORE_PATH, maxPending: vars.FEEDBACK_MAX_PENDING },
+  };
+}

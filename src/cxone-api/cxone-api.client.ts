@@ -1,0 +1,110 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AxiosResponse } from 'axios';
+import { defer, from, map, type Observable, retry, switchMap, throwError, timer } from 'rxjs';
+import { AuthService } from '../auth/auth.service.js';
+import { Counters } from '../common/counters.js';
+import { CXONE_CONNECTION, type CxoneConnection } from '../common/cxone-connection.js';
+import type { AppConfig } from '../config/app-config.js';
+import { CxoneApiErrorCode, CxoneApiException } from './cxone-api.exception.js';
+import { decideRetry } from './retry-decision.js';
+
+export interface ApiCall {
+  /** Short name for logs and counters, e.g. `knowledge-search`. */
+  operation: string;
+  method: 'GET' | 'POST';
+  path: string;
+  params?: Record<string, string | number>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** The OAuth scope a 403 most probably means is missing. */
+  scope: string;
+  maxAttempts?: number;
+}
+
+const REST_BACKOFF = { initialMs: 200, maxMs: 5000 };
+
+/**
+ * Every CXone REST call goes through here: bearer token per attempt, timeouts, and the contract's
+ * retry rules (see decideRetry). Returns a cold observable of the reply body.
+ */
+@Injectable()
+export class CxoneApiClient {
+  private readonly logger = new Logger(CxoneApiClient.name);
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly http: HttpService,
+    private readonly auth: AuthService,
+    private readonly counters: Counters,
+    @Inject(CXONE_CONNECTION) private readonly connection: CxoneConnection,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.maxAttempts = config.get('http', { infer: true }).maxAttempts;
+  }
+
+  call<T>(call: ApiCall): Observable<T> {
+    let failures = 0;
+    let tokenRefreshed = false;
+    let tokenUsed = '';
+    const maxAttempts = call.maxAttempts ?? this.maxAttempts;
+    return defer(() => from(this.tokenFor(call))).pipe(
+      switchMap((token) => {
+        tokenUsed = token;
+        return this.http.request<T>({
+          method: call.method,
+          url: `${this.connection.apiBaseUrl}${call.path}`,
+          params: call.params,
+          data: call.body,
+          headers: { ...call.headers, Authorization: `Bearer ${token}` },
+        });
+      }),
+      retry({
+        delay: (error: unknown) => {
+          if (error instanceof CxoneApiException) return throwError(() => error);
+          failures++;
+          const decision = decideRetry(error, { attempt: failures, maxAttempts, tokenRefreshed, backoff: REST_BACKOFF });
+          switch (decision.kind) {
+            case 'refresh-token':
+              tokenRefreshed = true;
+              this.counters.increment(`http_retries{operation="${call.operation}",cause="unauthorized"}`);
+              this.auth.invalidate(tokenUsed);
+              return timer(0);
+            case 'retry':
+              this.counters.increment(`http_retries{operation="${call.operation}",cause="${decision.cause}"}`);
+              this.logger.debug(`${call.operation}: ${decision.cause}, retry ${failures} in ${decision.delayMs} ms`);
+              return timer(decision.delayMs);
+            case 'give-up':
+              return throwError(() => this.giveUp(call, decision.cause, decision.status));
+          }
+        },
+      }),
+      map((response: AxiosResponse<T>) => response.data),
+    );
+  }
+
+  private async tokenFor(call: ApiCall): Promise<string> {
+    try {
+      return await this.auth.getToken();
+    } catch {
+      throw new CxoneApiException(CxoneApiErrorCode.NoToken, call.operation, 'no access token could be obtained');
+    }
+  }
+
+  private giveUp(call: ApiCall, cause: 'forbidden' | 'unauthorized' | 'rejected' | 'exhausted', status?: number): CxoneApiException {
+    this.counters.increment(`http_failures{operation="${call.operation}",cause="${cause}"}`);
+    const statusText = status ? `HTTP ${status}` : 'no answer';
+    switch (cause) {
+      case 'forbidden':
+        this.logger.error(`${call.operation}: forbidden (HTTP 403); the OAuth client probably lacks the '${call.scope}' scope`);
+        return new CxoneApiException(CxoneApiErrorCode.Forbidden, call.operation, `forbidden: missing scope '${call.scope}'?`, status);
+      case 'unauthorized':
+        return new CxoneApiException(CxoneApiErrorCode.Unauthorized, call.operation, 'token rejected even after a refresh', status);
+      case 'rejected':
+        return new CxoneApiException(CxoneApiErrorCode.Rejected, call.operation, `request refused (${statusText})`, status);
+      case 'exhausted':
+        return new CxoneApiException(CxoneApiErrorCode.RetriesExhausted, call.operation, `gave up after retries (${statusText})`, status);
+    }
+  }
+}

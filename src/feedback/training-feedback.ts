@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { InsightVerdictEvent } from '../stream/stream-events.js';
+
+export interface TrainingFeedback {
+  interactionId: string;
+  insightId: string;
+  action: 'ACCEPTED' | 'REJECTED';
+  timestamp: string;
+}
+
+export function toTrainingFeedback(verdict: InsightVerdictEvent, now = new Date()): TrainingFeedback {
+  return {
+    interactionId: verdict.interactionId,
+    insightId: verdict.insightId,
+    action: verdict.type === 'INSIGHT_ACCEPTED' ? 'ACCEPTED' : 'REJECTED',
+    timestamp: now.toISOString(),
+  };
+}
+
+/** Stable across redeliveries and restarts: one verdict on one card of one interaction. */
+export function idempotencyKey(feedback: Pick<TrainingFeedback, 'interactionId' | 'insightId' | 'action'>): string {
+  return createHash('sha256')
+    .update(`${feedback.interactionId}\u0000${feedback.insightId}\u0000${feedback.action}`)
+    .digest('hex')
+    .slice(0, 32);
+}

@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { map, type Observable } from 'rxjs';
+import { CxoneApiClient } from '../cxone-api/cxone-api.client.js';
+import type { TrainingFeedback } from './training-feedback.js';
+
+/** Attempts per delivery; the backoff caps each wait at 5 s, so a delivery gives up after about half a minute. */
+const DELIVERY_ATTEMPTS = 8;
+
+/** The AI training feedback API, and nothing else. */
+@Injectable()
+export class TrainingAdapter {
+  constructor(private readonly api: CxoneApiClient) {}
+
+  send(feedback: TrainingFeedback, idempotencyKey: string): Observable<void> {
+    return this.api
+      .call<unknown>({
+        operation: 'training-feedback',
+        method: 'POST',
+        path: '/api/v2/ai/training/feedback',
+        body: feedback,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        scope: 'ai:training:write',
+        maxAttempts: DELIVERY_ATTEMPTS,
+      })
+      .pipe(map(() => undefined));
+  }
+}

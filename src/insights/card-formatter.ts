@@ -1,0 +1,185 @@
+import { compile, type HtmlToTextOptions } from 'html-to-text';
+
+import type { AssistCard } from './card.js';
+
+export interface CardFormatOptions {
+  interactionId: string;
+  /** Entries scoring below this are dropped (a missing score counts as 0). */
+  minScore: number;
+  maxCards: number;
+  /** True when this article was already pushed to the interaction; such entries are dropped. */
+  isAlreadyShown?: (articleId: string) => boolean;
+}
+
+/** Contract: `snippet` is plain text of at most 150 characters. */
+export const SNIPPET_MAX_CHARS = 150;
+export const TITLE_MAX_CHARS = 200;
+export const MAX_ARTICLE_ID_CHARS = 128;
+export const MAX_CITATION_CHARS = 2048;
+/** HTML is cut to this many characters BEFORE parsing, so a huge body costs no more than a moderate one. */
+export const MAX_HTML_INPUT_CHARS = 20_000;
+
+const ELLIPSIS = '…';
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+  selector,
+  options: { uppercase: false },
+}));
+/** Elements whose content is code, styling or embedded objects, never text for the agent. */
+const SKIPPED = ['script', 'style', 'noscript', 'template', 'head', 'title', 'iframe', 'object', 'svg', 'img'].map(
+  (selector) => ({ selector, format: 'skip' }),
+);
+
+const HTML_TO_TEXT_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    ...HEADINGS,
+    ...SKIPPED,
+    { selector: 'hr', format: 'lineBreak' },
+    { selector: 'ul', options: { itemPrefix: '• ' } },
+    { selector: 'table', format: 'block' },
+    { selector: 'td', format: 'block' },
+    { selector: 'th', format: 'block' },
+  ],
+  limits: {
+    ellipsis: '',
+    maxDepth: 64,
+    // A snippet or title never needs more; bounds the layout work on pathological bodies.
+    maxChildNodes: 400,
+    // The input is already capped; this is only a second fence.
+    maxInputLength: MAX_HTML_INPUT_CHARS,
+  },
+};
+
+/** Compiled once: html-to-text builds its selector decision tree here, not per call. */
+const htmlToText = compile(HTML_TO_TEXT_OPTIONS);
+
+/** C0 and C1 control characters and DEL. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+const WHITESPACE_RUNS = /\s+/g;
+/**
+ * A `<` that could open a tag once the plain text lands in some HTML context (decoded `&lt;script&gt;`
+ * for instance) becomes a look-alike, same length, so the snippet is inert wherever it is rendered.
+ */
+const TAG_OPENERS = /<(?=[A-Za-z!/?])/g;
+
+/**
+ * Plain text of an HTML fragment, on one line, at most `maxChars` characters including the trailing
+ * ellipsis when it had to be cut (at the last word boundary that fits; hard cut if there is none).
+ * Never throws; anything but a string gives ''.
+ */
+export function toSnippet(html: string, maxChars: number = SNIPPET_MAX_CHARS): string {
+  if (typeof html !== 'string') return '';
+  const limit = Math.floor(maxChars);
+  if (!(limit >= 1)) return '';
+
+  let text: string;
+  try {
+    text = htmlToText(dropTrailingHighSurrogate(html.slice(0, MAX_HTML_INPUT_CHARS)));
+  } catch {
+    return '';
+  }
+  text = text.replace(CONTROL_CHARS, ' ').replace(WHITESPACE_RUNS, ' ').replace(TAG_OPENERS, '‹').trim();
+  return truncateAtWord(text, limit);
+}
+
+/** `text` if it fits, else its longest word-aligned prefix that fits together with '…'. */
+function truncateAtWord(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const room = maxChars - ELLIPSIS.length;
+  const window = text.slice(0, room);
+  let cut: string;
+  if (text[room] === ' ') {
+    cut = window; // the window already ends at a word boundary
+  } else {
+    const lastSpace = window.lastIndexOf(' ');
+    cut = lastSpace > 0 ? window.slice(0, lastSpace) : window;
+  }
+  return dropTrailingHighSurrogate(cut.trimEnd()) + ELLIPSIS;
+}
+
+/** Never leave half of a surrogate pair at a cut. */
+function dropTrailingHighSurrogate(s: string): string {
+  const last = s.charCodeAt(s.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? s.slice(0, -1) : s;
+}
+
+/**
+ * The URL as an absolute `http:`/`https:` href without credentials, else undefined. `javascript:`,
+ * `data:`, relative and protocol-relative (`//host`) URLs and anything that is not a string fail.
+ */
+export function safeCitation(url: unknown): string | undefined {
+  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_CITATION_CHARS) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+  if (parsed.username !== '' || parsed.password !== '' || parsed.hostname === '') return undefined;
+  const href = parsed.href;
+  return href.length <= MAX_CITATION_CHARS ? href : undefined;
+}
+
+/**
+ * Cards from the untrusted `entities` of a knowledge search reply, in the API's (relevance) order:
+ * only well-formed entries scoring at least `minScore`, with an http(s) citation, not already shown and
+ * not repeated, at most `maxCards`, numbered 1..n after filtering. Never throws.
+ */
+export function formatCards(entities: unknown, options: CardFormatOptions): AssistCard[] {
+  const cards: AssistCard[] = [];
+  if (!Array.isArray(entities)) return cards;
+  const maxCards = Math.floor(options.maxCards);
+  if (!(maxCards >= 1)) return cards;
+
+  const seen = new Set<string>();
+  for (let i = 0; i < entities.length && cards.length < maxCards; i++) {
+    try {
+      const card = toCard(entities[i], options, seen, cards.length + 1);
+      if (card) {
+        seen.add(card.id);
+        cards.push(card);
+      }
+    } catch {
+      // A hostile entry (throwing getter, proxy) or a throwing isAlreadyShown: skip the entry.
+    }
+  }
+  return cards;
+}
+
+function toCard(
+  entry: unknown,
+  options: CardFormatOptions,
+  seen: ReadonlySet<string>,
+  priority: number,
+): AssistCard | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
+  const { id, title, body, url, score: rawScore } = entry as Record<string, unknown>;
+
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ARTICLE_ID_CHARS) return undefined;
+  if (typeof title !== 'string' || title.length === 0) return undefined;
+
+  const score = rawScore === undefined || rawScore === null ? 0 : rawScore;
+  if (typeof score !== 'number' || !Number.isFinite(score) || score < options.minScore) return undefined;
+
+  // Cheap checks first; the HTML conversions only run for entries that will become cards.
+  if (seen.has(id)) return undefined;
+  const citation = safeCitation(url);
+  if (citation === undefined) return undefined;
+  if (options.isAlreadyShown?.(id) === true) return undefined;
+
+  const plainTitle = toSnippet(title, TITLE_MAX_CHARS);
+  if (plainTitle === '') return undefined;
+
+  return {
+    id,
+    title: plainTitle,
+    priority,
+    score,
+    citation,
+    snippet: typeof body === 'string' ? toSnippet(body, SNIPPET_MAX_CHARS) : '',
+    interactionId: options.interactionId,
+  };
+}

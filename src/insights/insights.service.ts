@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { type Observable, tap } from 'rxjs';
+import type { Utterance } from '../buffer/utterance.js';
+import { Counters } from '../common/counters.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { AssistCard } from './card.js';
+import { formatCards } from './card-formatter.js';
+import { CardsAdapter } from './cards.adapter.js';
+import { ShownArticles } from './shown-articles.js';
+
+/** Knowledge hits become safe, prioritized cards; cards go to the agent's desktop once each. */
+@Injectable()
+export class InsightsService {
+  private readonly logger = new Logger(InsightsService.name);
+  private readonly shown: ShownArticles;
+  private readonly knowledge: AppConfig['knowledge'];
+
+  constructor(
+    private readonly cards: CardsAdapter,
+    private readonly counters: Counters,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.knowledge = config.get('knowledge', { infer: true });
+    this.shown = new ShownArticles(config.get('buffer', { infer: true }).maxInteractions);
+  }
+
+  toCards(utterance: Utterance, entities: unknown[]): AssistCard[] {
+    const { interactionId } = utterance;
+    return formatCards(entities, {
+      interactionId,
+      minScore: this.knowledge.minScore,
+      maxCards: this.knowledge.pageSize,
+      isAlreadyShown: (articleId) => this.shown.has(interactionId, articleId),
+    });
+  }
+
+  push(utterance: Utterance, cards: AssistCard[]): Observable<void> {
+    return this.cards.push(utterance.interactionId, cards).pipe(
+      tap(() => {
+        this.shown.remember(
+          utterance.interactionId,
+          cards.map((card) => card.id),
+        );
+        this.counters.increment('cards_pushed', cards.length);
+        this.logger.log(
+          `Pushed ${cards.length} card(s) for interaction ${utterance.interactionId} ` +
+            `(utterance ${utterance.seq}, ${utterance.reason}, ${Date.now() - utterance.flushedAt} ms after the flush)`,
+        );
+      }),
+    );
+  }
+
+  /** The interaction is over: its shown-article memory can go. */
+  forget(interactionId: string): void {
+    this.shown.forget(interactionId);
+  }
+}

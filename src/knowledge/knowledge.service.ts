@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Observable } from 'rxjs';
+import type { Utterance } from '../buffer/utterance.js';
+import type { AppConfig } from '../config/app-config.js';
+import { KnowledgeAdapter } from './knowledge.adapter.js';
+
+/** A query longer than this is cut at a word: relevance comes from the words, not from pages of text. */
+const MAX_QUERY_CHARS = 1000;
+
+@Injectable()
+export class KnowledgeService {
+  private readonly settings: AppConfig['knowledge'];
+
+  constructor(
+    private readonly adapter: KnowledgeAdapter,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.settings = config.get('knowledge', { infer: true });
+  }
+
+  /** How many searches may be in flight at once, across all interactions. */
+  get maxInFlight(): number {
+    return this.settings.maxInFlight;
+  }
+
+  get minScore(): number {
+    return this.settings.minScore;
+  }
+
+  get pageSize(): number {
+    return this.settings.pageSize;
+  }
+
+  /** The knowledge hits for one utterance, raw and untrusted, sorted by relevance. */
+  search(utterance: Utterance): Observable<unknown[]> {
+    return this.adapter.search({
+      text: toQueryText(utterance.text),
+      language: this.settings.language,
+      pageSize: this.settings.pageSize,
+    });
+  }
+}
+
+export function toQueryText(text: string): string {
+  if (text.length <= MAX_QUERY_CHARS) return text;
+  const cut = text.slice(0, MAX_QUERY_CHARS);
+  const lastSpace = cut.lastIndexOf(' ');
+  return lastSpace > MAX_QUERY_CHARS / 2 ? cut.slice(0, lastSpace) : cut;
+}

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { type INestApplication, type LogLevel as NestLogLevel, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigException } from './config/config.exception.js';
+import type { LogLevel } from './config/environment.variables.js';
+
+const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule, {
+    // Until the configured level is known: start-up errors are reported once, by the catch below.
+    logger: ['fatal'],
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
+  const { port, logLevel, mode } = config.get('app', { infer: true });
+  app.useLogger(NEST_LEVELS[logLevel]);
+  await app.listen(port);
+  Logger.log(`Agent assist service listening on port ${port} (${mode} mode)`, 'Bootstrap');
+  exitCleanlyOn(['SIGTERM', 'SIGINT'], app);
+}
+
+/**
+ * Nest's own shutdown hooks re-raise the signal after closing, so the process dies "by signal";
+ * Kubernetes and compose expect a drained service to exit 0.
+ */
+function exitCleanlyOn(signals: NodeJS.Signals[], app: INestApplication): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    Logger.log(`${signal} received: draining`, 'Bootstrap');
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`Shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of signals) process.on(signal, shutdown);
+}
+
+bootstrap().catch((error: unknown) => {
+  // A configuration error is one readable message naming every bad variable, and exit code 1.
+  const message = error instanceof ConfigException ? error.message : `Start-up failed: ${(error as Error)?.message ?? error}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

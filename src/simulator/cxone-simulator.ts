@@ -1,0 +1,208 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AgentStream, STREAM_PATH } from './agent-stream.js';
+import { appendBounded } from './bounded-records.js';
+import { playConversation } from './conversation-player.js';
+import { loadArticles } from './data-files.js';
+import { FaultPlan } from './fault-plan.js';
+import { KnowledgeIndex } from './knowledge-index.js';
+import { createRequestListener } from './request-pipeline.js';
+import type {
+  Conversation,
+  Fault,
+  PlayOptions,
+  RecordedRequest,
+  SimEndpoint,
+  SimulatorOptions,
+  SimulatorRecords,
+} from './simulator-types.js';
+import { waitFor, type Falsy } from './timing.js';
+import { TokenRegistry } from './token-registry.js';
+
+const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+
+const RECORD_LIST_BY_ENDPOINT = {
+  token: 'tokens',
+  knowledge: 'searches',
+  cards: 'cards',
+  feedback: 'feedback',
+} as const satisfies Record<SimEndpoint, keyof SimulatorRecords>;
+
+/** A CXone stand-in on loopback: OAuth, knowledge search, insights, feedback and the Agent Assist stream. */
+export class CxoneSimulator {
+  readonly received: SimulatorRecords = { tokens: [], searches: [], cards: [], feedback: [], handshakes: [] };
+
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly defaultTtlSeconds: number;
+  private readonly quiet: boolean;
+  private readonly tokens: TokenRegistry;
+  private readonly faults = new FaultPlan();
+  private readonly stream: AgentStream;
+  private readonly listener: RequestListener;
+  private server: Server | undefined;
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private port: number | undefined;
+  private lifetime = new AbortController();
+
+  constructor(options: SimulatorOptions) {
+    this.host = options.host ?? '127.0.0.1';
+    this.requestedPort = options.port ?? 0;
+    this.defaultTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+    this.quiet = options.quiet ?? true;
+    this.tokens = new TokenRegistry(this.defaultTtlSeconds);
+    const log = (line: string): void => this.log(line);
+    this.stream = new AgentStream({
+      tokens: this.tokens,
+      faults: this.faults,
+      recordHandshake: (status) => appendBounded(this.received.handshakes, { at: Date.now(), status }),
+      log,
+    });
+    this.listener = createRequestListener({
+      tokens: this.tokens,
+      index: new KnowledgeIndex(options.articles ?? loadArticles()),
+      credentials: { clientId: options.clientId, clientSecret: options.clientSecret },
+      faults: this.faults,
+      record: (endpoint, request) => appendBounded<RecordedRequest>(this.received[RECORD_LIST_BY_ENDPOINT[endpoint]], request),
+      lifetime: () => this.lifetime.signal,
+      log,
+    });
+  }
+
+  start(): Promise<void> {
+    if (this.server) return Promise.resolve();
+    this.starting ??= this.listen().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Closes every socket and the server; safe to call twice or before start. */
+  stop(): Promise<void> {
+    if (this.starting) return this.starting.then(() => this.stop());
+    const server = this.server;
+    if (!server) return this.stopping ?? Promise.resolve();
+    this.server = undefined;
+    this.lifetime.abort();
+    this.stream.terminateAll();
+    server.closeAllConnections();
+    this.stopping = new Promise<void>((resolve) => server.close(() => resolve())).finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  get baseUrl(): string {
+    if (this.port === undefined) throw new Error('CxoneSimulator has not been started');
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.port}`;
+  }
+
+  get tokenUrl(): string {
+    return `${this.baseUrl}/oauth/token`;
+  }
+
+  get streamUrl(): string {
+    return `${this.baseUrl.replace(/^http/, 'ws')}${STREAM_PATH}`;
+  }
+
+  // ---- stream control ----
+
+  /** A string is sent raw (for bad-frame tests). Frozen sockets are skipped. Returns sockets reached. */
+  send(event: object | string): number {
+    return this.stream.send(event);
+  }
+
+  dropConnections(code?: number, reason?: string): void {
+    this.stream.drop(code, reason);
+  }
+
+  freezeConnections(): void {
+    this.stream.freeze();
+  }
+
+  rejectNextHandshakes(count: number, status = 401): void {
+    this.faults.rejectNextHandshakes(count, status);
+  }
+
+  openConnections(): number {
+    return this.stream.openCount();
+  }
+
+  /** Successful handshakes since construction; not cleared by reset(). */
+  get acceptedHandshakes(): number {
+    return this.stream.accepted;
+  }
+
+  /** Until at least n handshakes have succeeded in total, so a reconnect is awaited as n = previous + 1. */
+  waitForConnections(n: number, timeoutMs = 10_000): Promise<void> {
+    return this.waitFor(
+      () => this.stream.accepted >= n,
+      timeoutMs,
+      `${n} accepted stream handshake(s) (have ${this.stream.accepted})`,
+    ).then(() => undefined);
+  }
+
+  playConversation(script: Conversation, options: PlayOptions = {}): Promise<void> {
+    return playConversation(script, options, (event) => this.send(event), this.lifetime.signal);
+  }
+
+  // ---- records ----
+
+  /** Clears records and every fault (queued failures, latency, resets, handshake rejections, token ttl). */
+  reset(): void {
+    for (const list of Object.values(this.received)) list.length = 0;
+    this.faults.clear();
+    this.tokens.setTtl(this.defaultTtlSeconds);
+  }
+
+  /** Polls every 10 ms until `probe` returns a truthy value (e.g. `list.length && list`), which it resolves with. */
+  waitFor<T>(probe: () => T | Falsy, timeoutMs = 10_000, what?: string): Promise<Exclude<T, Falsy>> {
+    return waitFor(probe, timeoutMs, what);
+  }
+
+  // ---- faults ----
+
+  failNext(endpoint: SimEndpoint, fault: Fault): void {
+    this.faults.failNext(endpoint, fault);
+  }
+
+  setLatency(endpoint: SimEndpoint, ms: number): void {
+    this.faults.setLatency(endpoint, ms);
+  }
+
+  revokeTokens(): void {
+    this.tokens.revokeAll();
+  }
+
+  setTokenTtl(seconds: number): void {
+    this.tokens.setTtl(seconds);
+  }
+
+  resetConnections(endpoint: SimEndpoint, times = 1): void {
+    this.faults.resetConnections(endpoint, times);
+  }
+
+  private async listen(): Promise<void> {
+    await this.stopping;
+    this.lifetime = new AbortController();
+    const server = createServer(this.listener);
+    server.on('upgrade', (req, socket, head) => this.stream.handleUpgrade(req, socket, head));
+    server.on('clientError', (_error, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.requestedPort, this.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    this.log(`listening on ${this.baseUrl}`);
+  }
+
+  private log(line: string): void {
+    if (!this.quiet) console.log(`[cxone-sim] ${line}`);
+  }
+}

@@ -1,0 +1,201 @@
+import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
+import { validateSync, type ValidatorOptions } from 'class-validator';
+
+import {
+  createStreamEventDtos,
+  EVENT_FIELDS,
+  type InsightVerdictFields,
+  type StreamEventDtos,
+  type StreamEventType,
+  type TranscriptFragmentFields,
+  type DialogStateFields,
+} from './stream-event.dto.js';
+import type { FrameRejection, ParsedFrame, StreamEvent, TranscriptFragmentEvent } from './stream-events.js';
+
+export interface FrameLimits {
+  /** Largest frame accepted, in UTF-8 bytes; checked before anything is decoded or parsed. */
+  maxFrameBytes: number;
+  /** Longest transcript `text`, in characters (UTF-16 code units). */
+  maxTextChars: number;
+  /** Longest `interactionId` / `insightId`, in characters. */
+  maxIdChars: number;
+}
+
+export const DEFAULT_FRAME_LIMITS: FrameLimits = Object.freeze({
+  maxFrameBytes: 64 * 1024,
+  maxTextChars: 8000,
+  maxIdChars: 128,
+});
+
+/** Raw data as `ws` hands it over (text frames arrive as strings or UTF-8 buffers). */
+export type RawFrame = string | Buffer | ArrayBuffer | Buffer[];
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_FIELDS));
+
+/** Built once: class-validator and class-transformer options are read on every call. */
+const VALIDATOR_OPTIONS: ValidatorOptions = Object.freeze({
+  whitelist: true,
+  forbidUnknownValues: true,
+  // Keep the frame's content out of the error objects altogether: they carry customer speech.
+  validationError: Object.freeze({ target: false, value: false }),
+});
+const TRANSFORM_OPTIONS: ClassTransformOptions = Object.freeze({});
+
+/**
+ * Stands in for any object or array found in a known field. Such a value fails every rule of every
+ * field anyway, and substituting it keeps class-transformer from walking (possibly 30,000-deep)
+ * nested junk before class-validator rejects it.
+ */
+const NON_PRIMITIVE = Object.freeze({});
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+
+function rejection(reason: FrameRejection, detail?: string): ParsedFrame {
+  return detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };
+}
+
+const OVERSIZED = Object.freeze(rejection('oversized')) as ParsedFrame;
+const INVALID_JSON = Object.freeze(rejection('invalid-json')) as ParsedFrame;
+const NOT_AN_OBJECT = Object.freeze(rejection('not-an-object')) as ParsedFrame;
+const UNKNOWN_TYPE = Object.freeze(rejection('unknown-type')) as ParsedFrame;
+const INVALID_FIELDS = Object.freeze(rejection('invalid-fields')) as ParsedFrame;
+
+function assertLimit(name: keyof FrameLimits, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`FrameLimits.${name} must be a positive integer`);
+  }
+}
+
+/**
+ * Turns one untrusted text frame of the Agent Assist stream into a typed `StreamEvent`, or into a
+ * rejection reason (and, for field errors, the names of the failing properties, never their values).
+ * `parse` never throws, and a frame's cost is bounded by `maxFrameBytes` whatever its real size.
+ */
+export class StreamFrameParser {
+  private readonly limits: FrameLimits;
+  private readonly dtos: StreamEventDtos;
+
+  constructor(limits: FrameLimits = DEFAULT_FRAME_LIMITS) {
+    assertLimit('maxFrameBytes', limits.maxFrameBytes);
+    assertLimit('maxTextChars', limits.maxTextChars);
+    assertLimit('maxIdChars', limits.maxIdChars);
+    this.limits = Object.freeze({ ...limits });
+    this.dtos = createStreamEventDtos(this.limits);
+  }
+
+  parse(raw: RawFrame): ParsedFrame {
+    try {
+      const text = this.decode(raw);
+      if (typeof text !== 'string') return text;
+
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return INVALID_JSON;
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return NOT_AN_OBJECT;
+
+      const frame = json as Record<string, unknown>;
+      const type = Object.hasOwn(frame, 'type') ? frame.type : undefined;
+      if (typeof type !== 'string' || !EVENT_TYPES.has(type)) return UNKNOWN_TYPE;
+
+      return this.validate(type as StreamEventType, frame);
+    } catch {
+      // Not expected (every step above is guarded); keeps the "never throws" promise regardless.
+      return INVALID_FIELDS;
+    }
+  }
+
+  /** Size check first (O(1) for buffers, at most O(maxFrameBytes) for strings), then UTF-8 decoding. */
+  private decode(raw: RawFrame): string | ParsedFrame {
+    const max = this.limits.maxFrameBytes;
+
+    if (typeof raw === 'string') {
+      // A UTF-8 encoding is never shorter than the string's UTF-16 length, nor longer than 3x it.
+      if (raw.length > max) return OVERSIZED;
+      if (raw.length * 3 > max && Buffer.byteLength(raw, 'utf8') > max) return OVERSIZED;
+      return raw;
+    }
+
+    if (Array.isArray(raw)) {
+      let total = 0;
+      for (const chunk of raw) {
+        if (!ArrayBuffer.isView(chunk)) return INVALID_JSON;
+        total += chunk.byteLength;
+        if (total > max) return OVERSIZED;
+      }
+      if (raw.length === 1) return toBuffer(raw[0]).toString('utf8');
+      return Buffer.concat(raw.map(toBuffer), total).toString('utf8');
+    }
+
+    if (ArrayBuffer.isView(raw)) {
+      if (raw.byteLength > max) return OVERSIZED;
+      return toBuffer(raw).toString('utf8');
+    }
+
+    const other: unknown = raw;
+    if (other instanceof ArrayBuffer || other instanceof SharedArrayBuffer) {
+      if (other.byteLength > max) return OVERSIZED;
+      return Buffer.from(other).toString('utf8');
+    }
+
+    return INVALID_JSON;
+  }
+
+  private validate(type: StreamEventType, frame: Record<string, unknown>): ParsedFrame {
+    // Copy only the known, own properties: extra keys are dropped here, before any library sees them.
+    const fields = EVENT_FIELDS[type];
+    const picked: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) {
+      const name = fields[i];
+      if (!Object.hasOwn(frame, name)) continue;
+      const value = frame[name];
+      picked[name] = typeof value === 'object' && value !== null ? NON_PRIMITIVE : value;
+    }
+
+    const dto = plainToInstance(this.dtos[type] as new () => object, picked, TRANSFORM_OPTIONS);
+    const errors = validateSync(dto, VALIDATOR_OPTIONS);
+    if (errors.length > 0) {
+      const names = [...new Set(errors.map((e) => e.property))].sort();
+      return rejection('invalid-fields', names.join(','));
+    }
+
+    return { ok: true, event: toEvent(type, dto as Record<string, unknown>) };
+  }
+}
+
+function toBuffer(view: ArrayBufferView): Buffer {
+  return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** A fresh plain object with exactly the union's keys; absent/null optionals are left out. */
+function toEvent(type: StreamEventType, dto: Record<string, unknown>): StreamEvent {
+  switch (type) {
+    case 'TRANSCRIPT_FRAGMENT': {
+      const f = dto as unknown as TranscriptFragmentFields;
+      const event: TranscriptFragmentEvent = {
+        type,
+        interactionId: f.interactionId,
+        text: f.text.replace(CONTROL_CHARS, ' '),
+      };
+      if (f.speaker != null) event.speaker = f.speaker;
+      if (f.timestamp != null) event.timestamp = f.timestamp;
+      if (f.sequence != null) event.sequence = f.sequence;
+      return event;
+    }
+    case 'DIALOG_STATE': {
+      const f = dto as unknown as DialogStateFields;
+      return { type, interactionId: f.interactionId, state: f.state };
+    }
+    case 'INSIGHT_ACCEPTED':
+    case 'INSIGHT_REJECTED': {
+      const f = dto as unknown as InsightVerdictFields;
+      return f.action != null
+        ? { type, interactionId: f.interactionId, insightId: f.insightId, action: f.action }
+        : { type, interactionId: f.interactionId, insightId: f.insightId };
+    }
+    case 'INTERACTION_ENDED':
+      return { type, interactionId: dto.interactionId as string };
+  }
+}

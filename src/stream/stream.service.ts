@@ -1,0 +1,208 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { BehaviorSubject, type Observable, Subject } from 'rxjs';
+import type WebSocket from 'ws';
+import { AuthService } from '../auth/auth.service.js';
+import { backoffDelay } from '../common/backoff.js';
+import { Counters } from '../common/counters.js';
+import { CXONE_CONNECTION, type CxoneConnection, redactUrl } from '../common/cxone-connection.js';
+import type { AppConfig } from '../config/app-config.js';
+import { StreamAdapter } from './stream.adapter.js';
+import type { StreamEvent } from './stream-events.js';
+import { FrameLogLimiter } from './frame-log-limiter.js';
+import { StreamFrameParser } from './stream-frame.parser.js';
+
+export type StreamState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'stopped';
+
+export interface StreamStatus {
+  state: StreamState;
+  /** Date.now() when the state was entered. */
+  since: number;
+  reconnects: number;
+  lastMessageAt?: number;
+  lastCloseCode?: number;
+  lastError?: string;
+}
+
+/** A connection open this long counts as healthy again: the next drop retries fast. */
+const STABLE_AFTER_MS = 10_000;
+const FIRST_RETRY_MS = 100;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * Reads the Agent Assist stream forever: a fresh token on every connect, ping/pong keep-alive that
+ * terminates a dead socket, reconnect with capped exponential backoff and jitter, and every frame
+ * parsed and validated into a typed event. Bad frames are counted and skipped, never fatal.
+ */
+@Injectable()
+export class StreamService {
+  private readonly logger = new Logger(StreamService.name);
+  private readonly eventsSubject = new Subject<StreamEvent>();
+  private readonly statusSubject: BehaviorSubject<StreamStatus>;
+  private readonly parser: StreamFrameParser;
+  private readonly rejectedFrameLog = new FrameLogLimiter();
+  private socket?: WebSocket;
+  private reconnectTimer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  private failures = 0;
+  private stopped = false;
+  private readonly settings: AppConfig['stream'];
+
+  constructor(
+    private readonly adapter: StreamAdapter,
+    private readonly auth: AuthService,
+    private readonly counters: Counters,
+    @Inject(CXONE_CONNECTION) private readonly connection: CxoneConnection,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.settings = config.get('stream', { infer: true });
+    this.parser = new StreamFrameParser({ ...this.parserLimits() });
+    this.statusSubject = new BehaviorSubject<StreamStatus>({ state: 'idle', since: Date.now(), reconnects: 0 });
+  }
+
+  /** Typed events, hot; completes once the stream is stopped. */
+  get events$(): Observable<StreamEvent> {
+    return this.eventsSubject.asObservable();
+  }
+
+  get status$(): Observable<StreamStatus> {
+    return this.statusSubject.asObservable();
+  }
+
+  status(): StreamStatus {
+    return this.statusSubject.value;
+  }
+
+  start(): void {
+    if (this.stopped || this.status().state !== 'idle') return;
+    void this.connect();
+  }
+
+  /** Stops reading for good: closes the socket, cancels reconnects, completes events$. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.stopHeartbeat();
+    const socket = this.socket;
+    if (socket) {
+      socket.close(1001, 'service shutting down');
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    }
+    this.setStatus({ state: 'stopped' });
+    this.eventsSubject.complete();
+  }
+
+  private parserLimits() {
+    return { maxFrameBytes: this.settings.maxFrameBytes, maxTextChars: 8000, maxIdChars: 128 };
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setStatus({ state: this.status().reconnects > 0 || this.failures > 0 ? 'reconnecting' : 'connecting' });
+    let token: string;
+    try {
+      token = await this.auth.getToken();
+    } catch {
+      this.setStatus({ lastError: 'no access token' });
+      return this.scheduleReconnect();
+    }
+    if (this.stopped) return;
+    const url = new URL(this.connection.streamUrl);
+    url.searchParams.set('access_token', token);
+    const socket = this.adapter.open(url.toString(), {
+      handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+      maxPayloadBytes: Math.max(4 * 1024 * 1024, this.settings.maxFrameBytes * 4),
+    });
+    this.socket = socket;
+    let openedAt: number | undefined;
+
+    socket.on('unexpected-response', (_request, response) => {
+      const status = response.statusCode ?? 0;
+      response.resume();
+      if (status === 401) this.auth.invalidate(token);
+      this.counters.increment(`stream_handshake_failures{status="${status}"}`);
+      this.logger.warn(`Stream handshake refused with HTTP ${status}${status === 401 ? '; refreshing the token' : ''}`);
+      this.setStatus({ lastError: `handshake HTTP ${status}` });
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      openedAt = Date.now();
+      this.logger.log(`Stream connected to ${redactUrl(this.connection.streamUrl)}`);
+      this.setStatus({ state: 'open', lastError: undefined });
+      this.startHeartbeat(socket);
+    });
+    socket.on("message", (data) => this.onFrame(data));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // ws error messages can quote the request; keep only the code.
+      this.setStatus({ lastError: error.code ?? 'socket error' });
+    });
+    socket.on('close', (code) => {
+      this.stopHeartbeat();
+      if (this.socket === socket) this.socket = undefined;
+      if (this.stopped) return;
+      const wasStable = openedAt !== undefined && Date.now() - openedAt >= STABLE_AFTER_MS;
+      if (wasStable) this.failures = 0;
+      this.counters.increment('stream_disconnects');
+      this.logger.warn(`Stream closed (code ${code}); reconnecting`);
+      this.setStatus({ lastCloseCode: code });
+      this.scheduleReconnect();
+    });
+  }
+
+  private onFrame(data: WebSocket.RawData): void {
+    const parsed = this.parser.parse(data as Buffer | Buffer[] | ArrayBuffer);
+    // Hot path: noted in place rather than emitted for every frame.
+    this.statusSubject.value.lastMessageAt = Date.now();
+    if (!parsed.ok) {
+      this.counters.increment(`stream_invalid_frames{reason="${parsed.reason}"}`);
+      this.rejectedFrameLog.maybeLog(parsed.reason, (suppressed) =>
+        this.logger.warn(
+          `Skipped a stream frame: ${parsed.reason}${parsed.detail ? ` (${parsed.detail})` : ''}` +
+            (suppressed ? `; ${suppressed} more skipped since the last report` : ''),
+        ),
+      );
+      return;
+    }
+    this.counters.increment(`stream_events{type="${parsed.event.type}"}`);
+    this.eventsSubject.next(parsed.event);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.failures++;
+    const delay =
+      this.failures === 1 ? FIRST_RETRY_MS : backoffDelay(this.failures - 1, { initialMs: 500, maxMs: this.settings.reconnectMaxMs });
+    this.setStatus({ state: 'reconnecting', reconnects: this.status().reconnects + 1 });
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private startHeartbeat(socket: WebSocket): void {
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    this.heartbeat = setInterval(() => {
+      if (!alive) {
+        this.counters.increment('stream_dead_sockets');
+        this.logger.warn('Stream peer stopped answering pings; dropping the socket');
+        socket.terminate();
+        return;
+      }
+      alive = false;
+      socket.ping();
+    }, this.settings.pingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  private setStatus(change: Partial<StreamStatus>): void {
+    const current = this.statusSubject.value;
+    const since = change.state && change.state !== current.state ? Date.now() : current.since;
+    this.statusSubject.next({ ...current, ...change, since });
+  }
+}
