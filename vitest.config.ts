@@ -1,15 +1,20 @@
-import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-// SWC instead of esbuild: Nest's dependency injection needs emitted decorator metadata.
 export default defineConfig({
-  plugins: [swc.vite({ module: { type: 'es6' } })],
+  // Nest's dependency injection reads the constructor types that emitted decorator metadata records.
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   test: {
-    globals: false,
     environment: 'node',
     setupFiles: ['reflect-metadata'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.spec.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.spec.ts'],
+          setupFiles: ['reflect-metadata', './test/support/quiet-logger.ts'],
+        },
+      },
       {
         extends: true,
         test: {

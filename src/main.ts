@@ -54,7 +54,8 @@ function exitCleanlyOn(signals: NodeJS.Signals[], app: INestApplication): void {
 
 bootstrap().catch((error: unknown) => {
   // A configuration error is one readable message naming every bad variable, and exit code 1.
-  const message = error instanceof ConfigException ? error.message : `Start-up failed: ${(error as Error)?.message ?? error}`;
+  const message =
+    error instanceof ConfigException ? error.message : `Start-up failed: ${(error as Error)?.message ?? error}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -12,13 +12,14 @@ describe('resilience (e2e)', () => {
     simulator.send(fragment(id, text));
     simulator.send(turnEnd(id));
   };
-  const firstPush = (id: string, what: string) =>
-    simulator.waitFor(() => cardsFor(simulator, id)[0], 20_000, what);
+  const firstPush = (id: string, what: string) => simulator.waitFor(() => cardsFor(simulator, id)[0], 20_000, what);
 
   beforeAll(async () => {
     simulator = new CxoneSimulator({ clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET });
     await simulator.start();
-    app = await new AppProcess(tenantEnv(simulator, { STREAM_PING_INTERVAL_MS: '1000', BUFFER_SILENCE_MS: '3000', BUFFER_MAX_MS: '6000' })).start();
+    app = await new AppProcess(
+      tenantEnv(simulator, { STREAM_PING_INTERVAL_MS: '1000', BUFFER_SILENCE_MS: '3000', BUFFER_MAX_MS: '6000' }),
+    ).start();
     await app.waitForReady();
   });
 
@@ -43,7 +44,11 @@ describe('resilience (e2e)', () => {
     simulator.failNext('cards', { status: 503, times: 2 });
     simulator.resetConnections('cards', 1);
     askFor(id, 'how do I track a delayed order');
-    await simulator.waitFor(() => cardsFor(simulator, id).some((request) => request.status === 201), 20_000, 'cards after 5xx');
+    await simulator.waitFor(
+      () => cardsFor(simulator, id).some((request) => request.status === 201),
+      20_000,
+      'cards after 5xx',
+    );
     const statuses = simulator.received.cards.slice(before).map((request) => request.status);
     expect(statuses[0]).toBe(0); // the reset connection
     expect(statuses.filter((status) => status === 503)).toHaveLength(2);
@@ -65,7 +70,10 @@ describe('resilience (e2e)', () => {
     simulator.failNext('feedback', { status: 500, times: 3 });
     simulator.send(verdict('res-429', 'kb-tel-001', true));
     await simulator.waitFor(
-      () => simulator.received.feedback.some((request) => request.status === 200 && request.body.insightId === 'kb-tel-001'),
+      () =>
+        simulator.received.feedback.some(
+          (request) => request.status === 200 && request.body.insightId === 'kb-tel-001',
+        ),
       20_000,
       'feedback after 500s',
     );

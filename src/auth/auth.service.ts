@@ -100,7 +100,10 @@ export class AuthService implements OnApplicationShutdown {
         const issued = await this.tokens.requestToken();
         return this.hold(issued.accessToken, issued.expiresInSeconds);
       } catch (error) {
-        const failure = error instanceof AuthException ? error : new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'token request failed');
+        const failure =
+          error instanceof AuthException
+            ? error
+            : new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'token request failed');
         this.recordFailure(failure);
         const retryable = failure.code === AuthErrorCode.TokenEndpointUnavailable;
         if (!retryable || attempt >= REFRESH_ATTEMPTS) throw failure;
@@ -135,12 +138,15 @@ export class AuthService implements OnApplicationShutdown {
   /** Keeps the token fresh even when nothing calls: readiness depends on holding a valid one. */
   private scheduleBackgroundRefresh(delayMs: number): void {
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refresh().catch(() => {
-        this.backgroundFailures++;
-        this.scheduleBackgroundRefresh(backoffDelay(this.backgroundFailures, BACKGROUND_RETRY));
-      });
-    }, Math.max(delayMs, 0));
+    this.refreshTimer = setTimeout(
+      () => {
+        this.refresh().catch(() => {
+          this.backgroundFailures++;
+          this.scheduleBackgroundRefresh(backoffDelay(this.backgroundFailures, BACKGROUND_RETRY));
+        });
+      },
+      Math.max(delayMs, 0),
+    );
     this.refreshTimer.unref();
   }
 

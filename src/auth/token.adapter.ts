@@ -50,7 +50,10 @@ function parseTokenReply(data: unknown): IssuedToken {
     !Number.isFinite(expiresIn) ||
     expiresIn <= 0
   ) {
-    throw new AuthException(AuthErrorCode.InvalidTokenReply, 'token endpoint replied without a usable access_token/expires_in');
+    throw new AuthException(
+      AuthErrorCode.InvalidTokenReply,
+      'token endpoint replied without a usable access_token/expires_in',
+    );
   }
   return { accessToken: reply.access_token, expiresInSeconds: expiresIn };
 }
@@ -60,7 +63,11 @@ function toAuthException(error: unknown): AuthException {
   if (isAxiosError(error)) {
     const status = error.response?.status;
     if (status === 400 || status === 401 || status === 403) {
-      return new AuthException(AuthErrorCode.InvalidCredentials, `token endpoint refused the client credentials (HTTP ${status})`, status);
+      return new AuthException(
+        AuthErrorCode.InvalidCredentials,
+        `token endpoint refused the client credentials (HTTP ${status})`,
+        status,
+      );
     }
     const cause = status ? `HTTP ${status}` : (error.code ?? 'network error');
     return new AuthException(AuthErrorCode.TokenEndpointUnavailable, `token endpoint unavailable (${cause})`, status);

@@ -79,7 +79,10 @@ describe(validateEnvironment.name, () => {
     const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
     writeFileSync(join(dir, 'id'), 'file-id\n');
     writeFileSync(join(dir, 'secret'), 'file-secret\n');
-    const config = validateEnvironment({ CXONE_CLIENT_ID_FILE: join(dir, 'id'), CXONE_CLIENT_SECRET_FILE: join(dir, 'secret') });
+    const config = validateEnvironment({
+      CXONE_CLIENT_ID_FILE: join(dir, 'id'),
+      CXONE_CLIENT_SECRET_FILE: join(dir, 'secret'),
+    });
     expect(config.cxone).toMatchObject({ clientId: 'file-id', clientSecret: 'file-secret' });
 
     const error = failure({ CXONE_CLIENT_ID: 'id', CXONE_CLIENT_SECRET_FILE: join(dir, 'missing') });
@@ -87,6 +90,9 @@ describe(validateEnvironment.name, () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(validateEnvironment({ PORT: '', CXONE_CLIENT_ID: '', CXONE_CLIENT_SECRET: '' }).app).toMatchObject({ port: 3000, mode: 'sandbox' });
+    expect(validateEnvironment({ PORT: '', CXONE_CLIENT_ID: '', CXONE_CLIENT_SECRET: '' }).app).toMatchObject({
+      port: 3000,
+      mode: 'sandbox',
+    });
   });
 });

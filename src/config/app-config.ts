@@ -78,7 +78,9 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
   const hasSecret = vars.CXONE_CLIENT_SECRET !== undefined || unusableFiles.has('CXONE_CLIENT_SECRET');
   const production = vars.NODE_ENV === 'production';
   if (hasId !== hasSecret) {
-    problems.push(`${hasId ? 'CXONE_CLIENT_SECRET' : 'CXONE_CLIENT_ID'}: must be set together with the other credential`);
+    problems.push(
+      `${hasId ? 'CXONE_CLIENT_SECRET' : 'CXONE_CLIENT_ID'}: must be set together with the other credential`,
+    );
   } else if (!hasId && production) {
     problems.push('CXONE_CLIENT_ID: required in production (sandbox mode is for development only)');
     problems.push('CXONE_CLIENT_SECRET: required in production (sandbox mode is for development only)');

@@ -19,8 +19,7 @@ export class EnvironmentVariables {
   @IsWebUrl(['http:', 'https:']) CXONE_TOKEN_URL: string = 'https://api.niceincontact.com/oauth/token';
   @IsIn(['body', 'basic']) CXONE_TOKEN_AUTH: 'body' | 'basic' = 'body';
   @IsWebUrl(['http:', 'https:']) CXONE_API_BASE_URL: string = 'https://api.niceincontact.com';
-  @IsWebUrl(['ws:', 'wss:']) CXONE_STREAM_URL: string =
-    'wss://api.niceincontact.com/cxoneapi/v2/agentassist/stream';
+  @IsWebUrl(['ws:', 'wss:']) CXONE_STREAM_URL: string = 'wss://api.niceincontact.com/cxoneapi/v2/agentassist/stream';
 
   @Type(() => Number) @IsInt() @Min(50) @Max(600_000) BUFFER_SILENCE_MS: number = 3000;
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000) BUFFER_MAX_MS: number = 10_000;

@@ -64,7 +64,12 @@ export class CxoneApiClient {
         delay: (error: unknown) => {
           if (error instanceof CxoneApiException) return throwError(() => error);
           failures++;
-          const decision = decideRetry(error, { attempt: failures, maxAttempts, tokenRefreshed, backoff: REST_BACKOFF });
+          const decision = decideRetry(error, {
+            attempt: failures,
+            maxAttempts,
+            tokenRefreshed,
+            backoff: REST_BACKOFF,
+          });
           switch (decision.kind) {
             case 'refresh-token':
               tokenRefreshed = true;
@@ -92,19 +97,45 @@ export class CxoneApiClient {
     }
   }
 
-  private giveUp(call: ApiCall, cause: 'forbidden' | 'unauthorized' | 'rejected' | 'exhausted', status?: number): CxoneApiException {
+  private giveUp(
+    call: ApiCall,
+    cause: 'forbidden' | 'unauthorized' | 'rejected' | 'exhausted',
+    status?: number,
+  ): CxoneApiException {
     this.counters.increment(`http_failures{operation="${call.operation}",cause="${cause}"}`);
     const statusText = status ? `HTTP ${status}` : 'no answer';
     switch (cause) {
       case 'forbidden':
-        this.logger.error(`${call.operation}: forbidden (HTTP 403); the OAuth client probably lacks the '${call.scope}' scope`);
-        return new CxoneApiException(CxoneApiErrorCode.Forbidden, call.operation, `forbidden: missing scope '${call.scope}'?`, status);
+        this.logger.error(
+          `${call.operation}: forbidden (HTTP 403); the OAuth client probably lacks the '${call.scope}' scope`,
+        );
+        return new CxoneApiException(
+          CxoneApiErrorCode.Forbidden,
+          call.operation,
+          `forbidden: missing scope '${call.scope}'?`,
+          status,
+        );
       case 'unauthorized':
-        return new CxoneApiException(CxoneApiErrorCode.Unauthorized, call.operation, 'token rejected even after a refresh', status);
+        return new CxoneApiException(
+          CxoneApiErrorCode.Unauthorized,
+          call.operation,
+          'token rejected even after a refresh',
+          status,
+        );
       case 'rejected':
-        return new CxoneApiException(CxoneApiErrorCode.Rejected, call.operation, `request refused (${statusText})`, status);
+        return new CxoneApiException(
+          CxoneApiErrorCode.Rejected,
+          call.operation,
+          `request refused (${statusText})`,
+          status,
+        );
       case 'exhausted':
-        return new CxoneApiException(CxoneApiErrorCode.RetriesExhausted, call.operation, `gave up after retries (${statusText})`, status);
+        return new CxoneApiException(
+          CxoneApiErrorCode.RetriesExhausted,
+          call.operation,
+          `gave up after retries (${statusText})`,
+          status,
+        );
     }
   }
 }

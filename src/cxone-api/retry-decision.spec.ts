@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { decideRetry, type RetryContext } from './retry-decision.js';
 
 function httpError(status: number, headers: Record<string, string> = {}): AxiosError {
-  const response = { status, headers, data: {}, statusText: '', config: { headers: new AxiosHeaders() } } as AxiosResponse;
+  const response = {
+    status,
+    headers,
+    data: {},
+    statusText: '',
+    config: { headers: new AxiosHeaders() },
+  } as AxiosResponse;
   return new AxiosError(`HTTP ${status}`, 'ERR_BAD_RESPONSE', undefined, undefined, response);
 }
 
@@ -19,25 +25,52 @@ const ctx = (overrides: Partial<RetryContext> = {}): RetryContext => ({
 
 describe(decideRetry.name, () => {
   it('honours Retry-After on 429, in seconds or as a date', () => {
-    expect(decideRetry(httpError(429, { 'retry-after': '2' }), ctx())).toEqual({ kind: 'retry', delayMs: 2000, cause: 'rate-limited' });
-    expect(decideRetry(httpError(429, { 'retry-after': 'Tue, 24 Nov 2026 10:00:03 GMT' }), ctx())).toMatchObject({ delayMs: 3000 });
+    expect(decideRetry(httpError(429, { 'retry-after': '2' }), ctx())).toEqual({
+      kind: 'retry',
+      delayMs: 2000,
+      cause: 'rate-limited',
+    });
+    expect(decideRetry(httpError(429, { 'retry-after': 'Tue, 24 Nov 2026 10:00:03 GMT' }), ctx())).toMatchObject({
+      delayMs: 3000,
+    });
   });
 
   it('falls back to backoff on 429 without Retry-After', () => {
-    expect(decideRetry(httpError(429), ctx({ attempt: 2 }))).toEqual({ kind: 'retry', delayMs: 400, cause: 'rate-limited' });
+    expect(decideRetry(httpError(429), ctx({ attempt: 2 }))).toEqual({
+      kind: 'retry',
+      delayMs: 400,
+      cause: 'rate-limited',
+    });
   });
 
   it('backs off exponentially on 5xx, 408 and network errors', () => {
-    expect(decideRetry(httpError(503), ctx({ attempt: 1 }))).toEqual({ kind: 'retry', delayMs: 200, cause: 'server-error' });
-    expect(decideRetry(httpError(500), ctx({ attempt: 3 }))).toEqual({ kind: 'retry', delayMs: 800, cause: 'server-error' });
+    expect(decideRetry(httpError(503), ctx({ attempt: 1 }))).toEqual({
+      kind: 'retry',
+      delayMs: 200,
+      cause: 'server-error',
+    });
+    expect(decideRetry(httpError(500), ctx({ attempt: 3 }))).toEqual({
+      kind: 'retry',
+      delayMs: 800,
+      cause: 'server-error',
+    });
     expect(decideRetry(httpError(408), ctx())).toMatchObject({ kind: 'retry', cause: 'timeout' });
-    expect(decideRetry(new AxiosError('reset', 'ECONNRESET'), ctx())).toMatchObject({ kind: 'retry', cause: 'network' });
-    expect(decideRetry(new AxiosError('slow', 'ECONNABORTED'), ctx())).toMatchObject({ kind: 'retry', cause: 'timeout' });
+    expect(decideRetry(new AxiosError('reset', 'ECONNRESET'), ctx())).toMatchObject({
+      kind: 'retry',
+      cause: 'network',
+    });
+    expect(decideRetry(new AxiosError('slow', 'ECONNABORTED'), ctx())).toMatchObject({
+      kind: 'retry',
+      cause: 'timeout',
+    });
   });
 
   it('refreshes the token once on 401, then gives up', () => {
     expect(decideRetry(httpError(401), ctx())).toEqual({ kind: 'refresh-token' });
-    expect(decideRetry(httpError(401), ctx({ tokenRefreshed: true }))).toMatchObject({ kind: 'give-up', cause: 'unauthorized' });
+    expect(decideRetry(httpError(401), ctx({ tokenRefreshed: true }))).toMatchObject({
+      kind: 'give-up',
+      cause: 'unauthorized',
+    });
   });
 
   it('treats 403 and other 4xx as final at once', () => {
@@ -47,7 +80,11 @@ describe(decideRetry.name, () => {
   });
 
   it('stops once the attempts are used up', () => {
-    expect(decideRetry(httpError(503), ctx({ attempt: 4 }))).toEqual({ kind: 'give-up', status: 503, cause: 'exhausted' });
+    expect(decideRetry(httpError(503), ctx({ attempt: 4 }))).toEqual({
+      kind: 'give-up',
+      status: 503,
+      cause: 'exhausted',
+    });
     expect(decideRetry(httpError(429), ctx({ attempt: 4 }))).toMatchObject({ kind: 'give-up', cause: 'exhausted' });
   });
 });

@@ -23,7 +23,8 @@ export interface RetryContext {
  */
 export function decideRetry(error: unknown, ctx: RetryContext): RetryDecision {
   const status = isAxiosError(error) ? error.response?.status : undefined;
-  if (status === 401) return ctx.tokenRefreshed ? { kind: 'give-up', status, cause: 'unauthorized' } : { kind: 'refresh-token' };
+  if (status === 401)
+    return ctx.tokenRefreshed ? { kind: 'give-up', status, cause: 'unauthorized' } : { kind: 'refresh-token' };
   if (status === 403) return { kind: 'give-up', status, cause: 'forbidden' };
   if (status !== undefined && status < 500 && status !== 408 && status !== 429) {
     return { kind: 'give-up', status, cause: 'rejected' };
@@ -31,10 +32,13 @@ export function decideRetry(error: unknown, ctx: RetryContext): RetryDecision {
   if (ctx.attempt >= ctx.maxAttempts) return { kind: 'give-up', status, cause: 'exhausted' };
   const backoff = backoffDelay(ctx.attempt, ctx.backoff, ctx.random);
   if (status === 429) {
-    const retryAfter = isAxiosError(error) ? parseRetryAfter(error.response?.headers?.['retry-after'], ctx.now) : undefined;
+    const retryAfter = isAxiosError(error)
+      ? parseRetryAfter(error.response?.headers?.['retry-after'], ctx.now)
+      : undefined;
     return { kind: 'retry', delayMs: retryAfter ?? backoff, cause: 'rate-limited' };
   }
-  if (status !== undefined) return { kind: 'retry', delayMs: backoff, cause: status === 408 ? 'timeout' : 'server-error' };
+  if (status !== undefined)
+    return { kind: 'retry', delayMs: backoff, cause: status === 408 ? 'timeout' : 'server-error' };
   const timedOut = isAxiosError(error) && (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT');
   return { kind: 'retry', delayMs: backoff, cause: timedOut ? 'timeout' : 'network' };
 }

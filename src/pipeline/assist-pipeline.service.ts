@@ -76,7 +76,10 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       mergeMap((verdict) => this.feedback.deliver(verdict), FEEDBACK_IN_FLIGHT),
     );
     this.drained = new Promise<void>((resolve) => {
-      this.subscription = merge(assistCards$, trainingFeedback$).subscribe({ complete: resolve, error: () => resolve() });
+      this.subscription = merge(assistCards$, trainingFeedback$).subscribe({
+        complete: resolve,
+        error: () => resolve(),
+      });
     });
     this.stream.start();
   }
@@ -90,7 +93,9 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       switchMap((cards) => this.insights.push(utterance, cards)),
       catchError((error: Error) => {
         this.counters.increment('assist_failures');
-        this.logger.warn(`No cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}): ${error.message}`);
+        this.logger.warn(
+          `No cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}): ${error.message}`,
+        );
         return EMPTY;
       }),
     );

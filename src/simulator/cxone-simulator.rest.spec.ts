@@ -73,7 +73,11 @@ describe(CxoneSimulator.name, () => {
     });
 
     it('rejects wrong credentials with 401 invalid_client, in the body or in Basic', async () => {
-      const wrongBody = await requestToken({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: 'nope' });
+      const wrongBody = await requestToken({
+        grant_type: 'client_credentials',
+        client_id: CLIENT_ID,
+        client_secret: 'nope',
+      });
       const basic = Buffer.from(`${CLIENT_ID}:nope`).toString('base64');
       const wrongBasic = await requestToken({ grant_type: 'client_credentials' }, { authorization: `Basic ${basic}` });
       const missing = await requestToken({ grant_type: 'client_credentials' });
@@ -86,7 +90,11 @@ describe(CxoneSimulator.name, () => {
     });
 
     it('rejects another grant type with 400', async () => {
-      const response = await requestToken({ grant_type: 'password', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+      const response = await requestToken({
+        grant_type: 'password',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+      });
 
       expect(response.status).toBe(400);
     });
@@ -127,7 +135,10 @@ describe(CxoneSimulator.name, () => {
     ])('ranks the obviously right article first for "%s"', async (q, expectedId) => {
       const response = await search(q, await issueToken());
 
-      const body = (await response.json()) as { entities: { id: string; score: number; url: string }[]; totalCount: number };
+      const body = (await response.json()) as {
+        entities: { id: string; score: number; url: string }[];
+        totalCount: number;
+      };
       expect(body.entities[0]?.id).toBe(expectedId);
       expect(body.entities.length).toBeLessThanOrEqual(5);
       expect(body.totalCount).toBeGreaterThanOrEqual(body.entities.length);
@@ -143,7 +154,9 @@ describe(CxoneSimulator.name, () => {
       const missing = await fetch(`${sut.baseUrl}/api/v2/knowledge/articles/search`, {
         headers: { authorization: `Bearer ${token}` },
       });
-      const wide = (await (await search('card account order flight phone', token, 500)).json()) as { entities: unknown[] };
+      const wide = (await (await search('card account order flight phone', token, 500)).json()) as {
+        entities: unknown[];
+      };
 
       expect(missing.status).toBe(400);
       expect(wide.entities.length).toBeLessThanOrEqual(50);
@@ -155,7 +168,10 @@ describe(CxoneSimulator.name, () => {
     it('records insights and answers 201 with the accepted count; malformed JSON is 400 and still recorded', async () => {
       const token = await issueToken();
 
-      const accepted = await postCards(token, JSON.stringify({ interactionId: 'i-1', insights: [{ id: 'a' }, { id: 'b' }] }));
+      const accepted = await postCards(
+        token,
+        JSON.stringify({ interactionId: 'i-1', insights: [{ id: 'a' }, { id: 'b' }] }),
+      );
       const malformed = await postCards(token, '{"insights": [');
 
       expect(accepted.status).toBe(201);

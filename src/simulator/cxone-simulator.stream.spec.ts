@@ -22,7 +22,11 @@ describe(CxoneSimulator.name, () => {
   async function issueToken(): Promise<string> {
     const response = await fetch(sut.tokenUrl, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+      }),
     });
     return ((await response.json()) as { access_token: string }).access_token;
   }
@@ -52,7 +56,9 @@ describe(CxoneSimulator.name, () => {
   }
 
   function closeCode(client: WebSocket): Promise<{ code: number; reason: string }> {
-    return new Promise((resolve) => client.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    return new Promise((resolve) =>
+      client.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   function pongWithin(client: WebSocket, ms: number): Promise<boolean> {

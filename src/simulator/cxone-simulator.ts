@@ -64,7 +64,8 @@ export class CxoneSimulator {
       index: new KnowledgeIndex(options.articles ?? loadArticles()),
       credentials: { clientId: options.clientId, clientSecret: options.clientSecret },
       faults: this.faults,
-      record: (endpoint, request) => appendBounded<RecordedRequest>(this.received[RECORD_LIST_BY_ENDPOINT[endpoint]], request),
+      record: (endpoint, request) =>
+        appendBounded<RecordedRequest>(this.received[RECORD_LIST_BY_ENDPOINT[endpoint]], request),
       lifetime: () => this.lifetime.signal,
       log,
     });

@@ -31,20 +31,9 @@ export interface InteractionEndedEvent {
   interactionId: string;
 }
 
-export type StreamEvent =
-  | TranscriptFragmentEvent
-  | DialogStateEvent
-  | InsightVerdictEvent
-  | InteractionEndedEvent;
+export type StreamEvent = TranscriptFragmentEvent | DialogStateEvent | InsightVerdictEvent | InteractionEndedEvent;
 
 /** Why a frame was refused; counted per reason, logged without content. */
-export type FrameRejection =
-  | 'oversized'
-  | 'invalid-json'
-  | 'not-an-object'
-  | 'unknown-type'
-  | 'invalid-fields';
+export type FrameRejection = 'oversized' | 'invalid-json' | 'not-an-object' | 'unknown-type' | 'invalid-fields';
 
-export type ParsedFrame =
-  | { ok: true; event: StreamEvent }
-  | { ok: false; reason: FrameRejection; detail?: string };
+export type ParsedFrame = { ok: true; event: StreamEvent } | { ok: false; reason: FrameRejection; detail?: string };

@@ -133,7 +133,7 @@ export class StreamService {
       this.setStatus({ state: 'open', lastError: undefined });
       this.startHeartbeat(socket);
     });
-    socket.on("message", (data) => this.onFrame(data));
+    socket.on('message', (data) => this.onFrame(data));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // ws error messages can quote the request; keep only the code.
       this.setStatus({ lastError: error.code ?? 'socket error' });
@@ -173,7 +173,9 @@ export class StreamService {
     if (this.stopped) return;
     this.failures++;
     const delay =
-      this.failures === 1 ? FIRST_RETRY_MS : backoffDelay(this.failures - 1, { initialMs: 500, maxMs: this.settings.reconnectMaxMs });
+      this.failures === 1
+        ? FIRST_RETRY_MS
+        : backoffDelay(this.failures - 1, { initialMs: 500, maxMs: this.settings.reconnectMaxMs });
     this.setStatus({ state: 'reconnecting', reconnects: this.status().reconnects + 1 });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);

@@ -1,3 +1,5 @@
+import type { CxoneSimulator, RecordedRequest } from '../../src/simulator/index.js';
+
 /** Stream events as CXone sends them, for the end-to-end tests. */
 export const fragment = (interactionId: string, text: string, speaker: 'CUSTOMER' | 'AGENT' = 'CUSTOMER') => ({
   type: 'TRANSCRIPT_FRAGMENT',
@@ -15,6 +17,6 @@ export const verdict = (interactionId: string, insightId: string, accepted: bool
 });
 
 /** The card pushes the simulator received for one interaction. */
-export function cardsFor(simulator: { received: { cards: { body: any; at: number; headers: any }[] } }, interactionId: string) {
+export function cardsFor(simulator: CxoneSimulator, interactionId: string): RecordedRequest<any>[] {
   return simulator.received.cards.filter((request) => request.body?.interactionId === interactionId);
 }

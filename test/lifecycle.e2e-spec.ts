@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CxoneSimulator } from '../src/simulator/index.js';
+import { AppProcess, sleep, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
+import { cardsFor, fragment } from './support/events.js';
+
+/** Start-up, sandbox mode and graceful shutdown of the built service. */
+describe('lifecycle (e2e)', () => {
+  const running: Array<AppProcess | CxoneSimulator> = [];
+  const track = <T extends AppProcess | CxoneSimulator>(thing: T): T => (running.push(thing), thing);
+
+  afterEach(async () => {
+    for (const thing of running.splice(0).reverse()) await thing.stop();
+  });
+
+  it('refuses bad configuration with one message naming every bad variable, and exit code 1', async () => {
+    const app = track(
+      await new AppProcess({
+        PORT: '99999',
+        BUFFER_SILENCE_MS: 'soon',
+        CXONE_STREAM_URL: 'http://example.com/stream',
+        CXONE_CLIENT_ID: 'id',
+        CXONE_CLIENT_SECRET: 'do-not-print-me',
+      }).start(),
+    );
+    expect(await app.exitCode()).toBe(1);
+    for (const name of ['PORT', 'BUFFER_SILENCE_MS', 'CXONE_STREAM_URL']) expect(app.logs).toContain(name);
+    expect(app.logs.match(/Invalid configuration/g)).toHaveLength(1);
+    expect(app.logs).not.toContain('do-not-print-me');
+    expect(app.logs).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('refuses to start in production without credentials', async () => {
+    const app = track(await new AppProcess({ NODE_ENV: 'production', PORT: '0' }).start());
+    expect(await app.exitCode()).toBe(1);
+    expect(app.logs).toContain('CXONE_CLIENT_ID');
+    expect(app.logs).toContain('CXONE_CLIENT_SECRET');
+  });
+
+  it('runs the sandbox without credentials: built-in simulator, demo conversation, cards in the log', async () => {
+    const app = track(
+      await new AppProcess({ NODE_ENV: 'development', SANDBOX_DEMO: 'true', LOG_LEVEL: 'info' }).start(),
+    );
+    await app.waitForReady();
+    expect(app.logs).toContain('SANDBOX MODE');
+    const deadline = Date.now() + 30_000;
+    while (!app.logs.includes('Agent desktop received cards') && Date.now() < deadline) await sleep(100);
+    expect(app.logs).toMatch(/Pushed \d+ card\(s\) for interaction demo-1-/);
+    expect(app.logs).toContain('Agent desktop received cards');
+  });
+
+  it('on SIGTERM goes unready, flushes buffered speech, finishes the push and exits 0', async () => {
+    const simulator = track(new CxoneSimulator({ clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET }));
+    await simulator.start();
+    const app = track(
+      await new AppProcess(tenantEnv(simulator, { BUFFER_SILENCE_MS: '60000', BUFFER_MAX_MS: '60000' })).start(),
+    );
+    await app.waitForReady();
+    simulator.setLatency('cards', 1500);
+    simulator.send(fragment('call-sigterm', 'I was charged an overdraft fee can you refund it'));
+    await sleep(300);
+
+    const stopped = app.stop();
+    await app.waitForStatus('/health/ready', 503, 5000);
+    expect(await stopped).toBe(0);
+    const [push] = cardsFor(simulator, 'call-sigterm');
+    expect(push?.status).toBe(201);
+    expect(push.body.insights[0].id).toBe('kb-bnk-005');
+    expect(app.logs).toContain('draining');
+  });
+});
