@@ -174,6 +174,18 @@ describe('assist flow (e2e)', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("does not search the agent's own words (KB_QUERY_SPEAKERS=CUSTOMER by default)", async () => {
+    const id = 'call-agent-talk';
+    const searchesBefore = simulator.received.searches.length;
+    simulator.send(fragment(id, 'thank you for calling how can I help you today', 'AGENT'));
+    simulator.send(turnEnd(id));
+    simulator.send(fragment(id, 'I need to report a stolen phone'));
+    simulator.send(turnEnd(id));
+    await simulator.waitFor(() => cardsFor(simulator, id).length, 10_000, 'cards for the customer turn');
+    const queries = simulator.received.searches.slice(searchesBefore).map((search) => search.query.q);
+    expect(queries).toEqual(['I need to report a stolen phone']);
+  });
+
   it('flushes what is buffered when the interaction ends', async () => {
     const id = 'call-ended';
     simulator.send(fragment(id, 'how do I set up wifi calling on my phone'));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { Speaker } from '../stream/stream-events.js';
 import { ConfigErrorCode, ConfigException } from './config.exception.js';
 import { EnvironmentVariables, FILE_BACKED_VARIABLES, type LogLevel } from './environment.variables.js';
 
@@ -20,7 +21,7 @@ export interface AppConfig {
   http: { timeoutMs: number; maxAttempts: number };
   stream: { pingIntervalMs: number; reconnectMaxMs: number; maxFrameBytes: number };
   buffer: { silenceMs: number; maxMs: number; maxUtteranceChars: number; maxInteractions: number };
-  knowledge: { language: string; pageSize: number; minScore: number; maxInFlight: number };
+  knowledge: { language: string; pageSize: number; minScore: number; maxInFlight: number; querySpeakers: Speaker[] };
   feedback: { storePath: string; maxPending: number };
 }
 
@@ -134,6 +135,7 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
       pageSize: vars.KB_PAGE_SIZE,
       minScore: vars.KB_MIN_SCORE,
       maxInFlight: vars.KB_MAX_IN_FLIGHT,
+      querySpeakers: [...new Set(vars.KB_QUERY_SPEAKERS.split(',') as Speaker[])],
     },
     feedback: { storePath: vars.FEEDBACK_STORE_PATH, maxPending: vars.FEEDBACK_MAX_PENDING },
   };

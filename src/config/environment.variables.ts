@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsWebUrl } from './is-web-url.validator.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -30,6 +30,8 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(50) KB_PAGE_SIZE: number = 5;
   @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) KB_MIN_SCORE: number = 0;
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) KB_MAX_IN_FLIGHT: number = 32;
+  /** Whose utterances are searched: agent small talk ("how can I help you today?") makes junk cards. */
+  @Matches(/^(CUSTOMER|AGENT)(,(CUSTOMER|AGENT))*$/) KB_QUERY_SPEAKERS: string = 'CUSTOMER';
 
   @Type(() => Number) @IsInt() @Min(100) @Max(120_000) HTTP_TIMEOUT_MS: number = 5000;
   @Type(() => Number) @IsInt() @Min(1) @Max(20) HTTP_MAX_ATTEMPTS: number = 4;

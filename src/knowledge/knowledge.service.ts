@@ -32,6 +32,11 @@ export class KnowledgeService {
     return this.settings.pageSize;
   }
 
+  /** Whether this utterance is worth a search: its speaker is one we search for (unknown counts as customer). */
+  isSearchable(utterance: Utterance): boolean {
+    return this.settings.querySpeakers.includes(utterance.speaker ?? 'CUSTOMER');
+  }
+
   /** The knowledge hits for one utterance, raw and untrusted, sorted by relevance. */
   search(utterance: Utterance): Observable<unknown[]> {
     return this.adapter.search({

@@ -62,6 +62,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     const events$ = this.stream.events$.pipe(share());
     const assistCards$ = this.buffer.utterances(events$).pipe(
+      filter((utterance) => this.countUtterance(utterance)),
       groupBy((utterance) => utterance.interactionId, { duration: closeWhenInteractionIsOver }),
       mergeMap((interaction$) =>
         interaction$.pipe(
@@ -84,9 +85,16 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     this.stream.start();
   }
 
+  /** Counts every utterance by flush reason; true when it should be searched. */
+  private countUtterance(utterance: Utterance): boolean {
+    this.counters.increment(`utterances{reason="${utterance.reason}"}`);
+    const searchable = this.knowledge.isSearchable(utterance);
+    if (!searchable) this.counters.increment('utterances_not_searched{cause="speaker"}');
+    return searchable;
+  }
+
   /** One utterance: search with a shared cap on searches in flight, format cards, push them. */
   private assist(utterance: Utterance): Observable<void> {
-    this.counters.increment(`utterances{reason="${utterance.reason}"}`);
     return this.searchSlots.run(this.knowledge.search(utterance)).pipe(
       map((entities) => this.insights.toCards(utterance, entities)),
       filter((cards) => cards.length > 0),
