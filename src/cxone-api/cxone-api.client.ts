@@ -93,13 +93,13 @@ export class CxoneApiClient {
     try {
       return await this.auth.getToken();
     } catch {
-      throw new CxoneApiException(CxoneApiErrorCode.NoToken, call.operation, 'no access token could be obtained');
+      throw this.giveUp(call, 'no-token');
     }
   }
 
   private giveUp(
     call: ApiCall,
-    cause: 'forbidden' | 'unauthorized' | 'rejected' | 'exhausted',
+    cause: 'forbidden' | 'unauthorized' | 'rejected' | 'exhausted' | 'no-token',
     status?: number,
   ): CxoneApiException {
     this.counters.increment(`http_failures{operation="${call.operation}",cause="${cause}"}`);
@@ -129,6 +129,9 @@ export class CxoneApiClient {
           `request refused (${statusText})`,
           status,
         );
+      case 'no-token':
+        this.logger.warn(`${call.operation}: no access token could be obtained`);
+        return new CxoneApiException(CxoneApiErrorCode.NoToken, call.operation, 'no access token could be obtained');
       case 'exhausted':
         return new CxoneApiException(
           CxoneApiErrorCode.RetriesExhausted,

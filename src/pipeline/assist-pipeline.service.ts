@@ -2,14 +2,18 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { ConfigService } from '@nestjs/config';
 import {
   catchError,
+  concat,
+  concatMap,
   debounceTime,
   EMPTY,
   filter,
   finalize,
   groupBy,
+  type GroupedObservable,
   map,
   merge,
   mergeMap,
+  NEVER,
   type Observable,
   race,
   share,
@@ -21,6 +25,7 @@ import type { Utterance } from '../buffer/utterance.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { AssistCard } from '../insights/card.js';
 import { FeedbackService } from '../feedback/feedback.service.js';
 import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
@@ -46,6 +51,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   private readonly searchSlots: ConcurrencyLimit;
   private subscription?: Subscription;
   private drained?: Promise<void>;
+  private failure?: string;
 
   constructor(
     private readonly stream: StreamService,
@@ -61,13 +67,21 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
 
   onApplicationBootstrap(): void {
     const events$ = this.stream.events$.pipe(share());
-    const assistCards$ = this.buffer.utterances(events$).pipe(
-      filter((utterance) => this.countUtterance(utterance)),
-      groupBy((utterance) => utterance.interactionId, { duration: closeWhenInteractionIsOver }),
+    // Subscribed before any group exists, so the buffer flushes an interaction's last utterance before
+    // that interaction's group sees INTERACTION_ENDED and closes.
+    const utterances$ = this.buffer.utterances(events$);
+    const endedInteractions$ = events$.pipe(filter((event) => event.type === 'INTERACTION_ENDED'));
+    const assistCards$ = utterances$.pipe(
+      groupBy((utterance) => utterance.interactionId, {
+        duration: (interaction$) => closeWhenInteractionIsOver(interaction$, endedInteractions$),
+      }),
       mergeMap((interaction$) =>
         interaction$.pipe(
-          // A newer utterance supersedes an older one still searching: stale cards never win.
-          switchMap((utterance) => this.assist(utterance)),
+          filter((utterance) => this.countUtterance(utterance)),
+          // A newer utterance cancels an older one still searching: stale cards never win...
+          switchMap((utterance) => this.searchCards(utterance)),
+          // ...and a push, once started, finishes, in order, so nothing lands twice or out of order.
+          concatMap(({ utterance, cards }) => this.push(utterance, cards)),
           finalize(() => this.insights.forget(interaction$.key)),
         ),
       ),
@@ -79,10 +93,22 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     this.drained = new Promise<void>((resolve) => {
       this.subscription = merge(assistCards$, trainingFeedback$).subscribe({
         complete: resolve,
-        error: () => resolve(),
+        error: (error: Error) => {
+          // Every step catches its own failures; reaching here is a bug. Liveness reports it so the
+          // orchestrator restarts the pod instead of leaving it connected but deaf.
+          this.failure = error.message;
+          this.counters.increment('pipeline_failures');
+          this.logger.error(`Assist pipeline stopped: ${error.message}`);
+          resolve();
+        },
       });
     });
     this.stream.start();
+  }
+
+  /** Undefined while the pipeline runs; why it stopped otherwise. */
+  get failed(): string | undefined {
+    return this.failure;
   }
 
   /** Counts every utterance by flush reason; true when it should be searched. */
@@ -93,20 +119,25 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     return searchable;
   }
 
-  /** One utterance: search with a shared cap on searches in flight, format cards, push them. */
-  private assist(utterance: Utterance): Observable<void> {
+  /** One utterance: search with a shared cap on searches in flight, then format its cards. */
+  private searchCards(utterance: Utterance): Observable<{ utterance: Utterance; cards: AssistCard[] }> {
     return this.searchSlots.run(this.knowledge.search(utterance)).pipe(
-      map((entities) => this.insights.toCards(utterance, entities)),
-      filter((cards) => cards.length > 0),
-      switchMap((cards) => this.insights.push(utterance, cards)),
-      catchError((error: Error) => {
-        this.counters.increment('assist_failures');
-        this.logger.warn(
-          `No cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}): ${error.message}`,
-        );
-        return EMPTY;
-      }),
+      map((entities) => ({ utterance, cards: this.insights.toCards(utterance, entities) })),
+      filter(({ cards }) => cards.length > 0),
+      catchError((error: Error) => this.skip(utterance, error)),
     );
+  }
+
+  private push(utterance: Utterance, cards: AssistCard[]): Observable<void> {
+    return this.insights.push(utterance, cards).pipe(catchError((error: Error) => this.skip(utterance, error)));
+  }
+
+  private skip(utterance: Utterance, error: Error): Observable<never> {
+    this.counters.increment('assist_failures');
+    this.logger.warn(
+      `No cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}): ${error.message}`,
+    );
+    return EMPTY;
   }
 
   /** SIGTERM: stop reading (readiness turns 503), flush buffers, let pushes finish within the bound. */
@@ -123,9 +154,15 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
-function closeWhenInteractionIsOver(interaction$: Observable<Utterance>): Observable<unknown> {
-  return race(
-    interaction$.pipe(filter((utterance) => utterance.reason === 'interaction-ended')),
-    interaction$.pipe(debounceTime(INTERACTION_IDLE_MS)),
-  );
+function closeWhenInteractionIsOver(
+  interaction$: GroupedObservable<string, Utterance>,
+  endedInteractions$: Observable<StreamEvent>,
+): Observable<unknown> {
+  // A duration that completes without emitting completes its group at once (RxJS groupBy), and at
+  // shutdown the stream completes first: keep the end-of-call signal open until it really fires.
+  const ended$ = concat(endedInteractions$.pipe(filter((event) => event.interactionId === interaction$.key)), NEVER);
+  // The buffer flushes the last utterance while it handles INTERACTION_ENDED, before a group born of
+  // that utterance can hear the event: the utterance's own reason closes such a group.
+  const lastUtterance$ = interaction$.pipe(filter((utterance) => utterance.reason === 'interaction-ended'));
+  return race(ended$, lastUtterance$, interaction$.pipe(debounceTime(INTERACTION_IDLE_MS)));
 }

@@ -20,5 +20,6 @@ import { AssistPipeline } from './assist-pipeline.service.js';
     FeedbackModule,
   ],
   providers: [AssistPipeline],
+  exports: [AssistPipeline],
 })
 export class PipelineModule {}

@@ -109,12 +109,18 @@ export class StreamService {
       return this.scheduleReconnect();
     }
     if (this.stopped) return;
-    const url = new URL(this.connection.streamUrl);
-    url.searchParams.set('access_token', token);
-    const socket = this.adapter.open(url.toString(), {
-      handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
-      maxPayloadBytes: Math.max(4 * 1024 * 1024, this.settings.maxFrameBytes * 4),
-    });
+    let socket: WebSocket;
+    try {
+      const url = new URL(this.connection.streamUrl);
+      url.searchParams.set('access_token', token);
+      socket = this.adapter.open(url.toString(), {
+        handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+        maxPayloadBytes: Math.max(4 * 1024 * 1024, this.settings.maxFrameBytes * 4),
+      });
+    } catch {
+      this.setStatus({ lastError: 'socket could not be opened' });
+      return this.scheduleReconnect();
+    }
     this.socket = socket;
     let openedAt: number | undefined;
 

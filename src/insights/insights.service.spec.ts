@@ -1,0 +1,142 @@
+import type { ConfigService } from '@nestjs/config';
+import { type Observable, of, Subject, throwError } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import type { Utterance } from '../buffer/utterance.js';
+import { Counters } from '../common/counters.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { AssistCard } from './card.js';
+import type { CardsAdapter } from './cards.adapter.js';
+import { InsightsService } from './insights.service.js';
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+
+const utterance = (interactionId = 'i-1', seq = 1): Utterance => ({
+  interactionId,
+  seq,
+  text: 'how do I reset my voicemail pin',
+  speaker: 'CUSTOMER',
+  reason: 'silence',
+  startedAt: T0 - 2000,
+  flushedAt: T0,
+  fragments: 2,
+});
+
+const article = (id: string, score = 0.5) => ({
+  id,
+  title: `Title ${id}`,
+  body: `<p>Body of ${id}</p>`,
+  url: `https://kb.example.com/articles/${id}`,
+  score,
+});
+
+const ids = (cards: AssistCard[]) => cards.map((card) => card.id);
+
+describe(InsightsService.name, () => {
+  let sut: InsightsService;
+  let push: Mock<(interactionId: string, cards: AssistCard[]) => Observable<void>>;
+  let counters: Counters;
+
+  function create(knowledge: Partial<AppConfig['knowledge']> = {}): InsightsService {
+    const values: Pick<AppConfig, 'knowledge' | 'buffer'> = {
+      knowledge: {
+        language: 'en-US',
+        pageSize: 5,
+        minScore: 0,
+        maxInFlight: 4,
+        querySpeakers: ['CUSTOMER'],
+        ...knowledge,
+      },
+      buffer: { silenceMs: 3000, maxMs: 10_000, maxUtteranceChars: 4000, maxInteractions: 100 },
+    };
+    const config = { get: (key: keyof typeof values) => values[key] } as unknown as ConfigService<AppConfig, true>;
+    return new InsightsService({ push } as unknown as CardsAdapter, counters, config);
+  }
+
+  /** Pushes and reports how it ended. */
+  function pushed(u: Utterance, cards: AssistCard[]) {
+    const outcome = { completed: false, error: undefined as unknown };
+    sut.push(u, cards).subscribe({
+      complete: () => (outcome.completed = true),
+      error: (error: unknown) => (outcome.error = error),
+    });
+    return outcome;
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+    push = vi.fn(() => of(undefined));
+    counters = new Counters();
+    sut = create();
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('drops entries scoring below minScore and numbers the rest by rank', () => {
+    sut = create({ minScore: 0.5 });
+    const cards = sut.toCards(utterance(), [article('a', 0.9), article('b', 0.4), article('c', 0.5)]);
+    expect(cards.map((card) => [card.id, card.priority, card.interactionId])).toEqual([
+      ['a', 1, 'i-1'],
+      ['c', 2, 'i-1'],
+    ]);
+  });
+
+  it('makes at most pageSize cards', () => {
+    sut = create({ pageSize: 2 });
+    const cards = sut.toCards(utterance(), [article('a'), article('b'), article('c'), article('d')]);
+    expect(ids(cards)).toEqual(['a', 'b']);
+  });
+
+  it('pushes the cards for the utterance interaction and counts them', () => {
+    const cards = sut.toCards(utterance('i-7'), [article('a'), article('b')]);
+    expect(pushed(utterance('i-7'), cards)).toEqual({ completed: true, error: undefined });
+    expect(push).toHaveBeenCalledExactlyOnceWith('i-7', cards);
+    expect(counters.get('cards_pushed')).toBe(2);
+  });
+
+  it('does not offer an article again to the interaction it was pushed to, but does to another one', () => {
+    sut = create({ pageSize: 2 });
+    const entities = [article('a'), article('b'), article('c')];
+    const first = sut.toCards(utterance('i-1'), entities);
+    pushed(utterance('i-1'), first);
+
+    const again = sut.toCards(utterance('i-1', 2), entities);
+    expect(ids(again)).toEqual(['c']);
+    expect(again[0].priority).toBe(1);
+    expect(ids(sut.toCards(utterance('i-2'), entities))).toEqual(['a', 'b']);
+  });
+
+  it('marks articles shown only once the push succeeded', () => {
+    const entities = [article('a'), article('b')];
+    const inFlight = new Subject<void>();
+    push.mockReturnValueOnce(inFlight);
+    pushed(utterance(), sut.toCards(utterance(), entities));
+    expect(ids(sut.toCards(utterance(), entities))).toEqual(['a', 'b']);
+
+    inFlight.next();
+    inFlight.complete();
+    expect(sut.toCards(utterance(), entities)).toEqual([]);
+  });
+
+  it('does not mark articles shown when the push fails, and passes the failure on', () => {
+    const entities = [article('a'), article('b')];
+    const failure = new Error('cards-push: gave up after retries (HTTP 503)');
+    push.mockReturnValueOnce(throwError(() => failure));
+    const outcome = pushed(utterance(), sut.toCards(utterance(), entities));
+
+    expect(outcome.error).toBe(failure);
+    expect(ids(sut.toCards(utterance(), entities))).toEqual(['a', 'b']);
+    expect(counters.get('cards_pushed')).toBe(0);
+  });
+
+  it('offers every article again once the interaction is forgotten', () => {
+    const entities = [article('a'), article('b')];
+    pushed(utterance('i-1'), sut.toCards(utterance('i-1'), entities));
+    pushed(utterance('i-2'), sut.toCards(utterance('i-2'), entities));
+    sut.forget('i-1');
+    expect(ids(sut.toCards(utterance('i-1'), entities))).toEqual(['a', 'b']);
+    expect(sut.toCards(utterance('i-2'), entities)).toEqual([]);
+  });
+});

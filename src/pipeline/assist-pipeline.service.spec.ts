@@ -1,0 +1,383 @@
+import type { ConfigService } from '@nestjs/config';
+import { Observable, of, Subject } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
+import { BufferService } from '../buffer/buffer.service.js';
+import type { Utterance } from '../buffer/utterance.js';
+import { Counters } from '../common/counters.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { FeedbackService } from '../feedback/feedback.service.js';
+import type { AssistCard } from '../insights/card.js';
+import type { InsightsService } from '../insights/insights.service.js';
+import type { KnowledgeService } from '../knowledge/knowledge.service.js';
+import type { StreamService } from '../stream/stream.service.js';
+import type { InsightVerdictEvent, Speaker, StreamEvent } from '../stream/stream-events.js';
+import { AssistPipeline } from './assist-pipeline.service.js';
+
+const DRAIN_MS = 2000;
+
+/** One call of the fake knowledge search: the test decides when and how it ends. */
+interface Search {
+  utterance: Utterance;
+  results: Subject<unknown[]>;
+  subscribed: boolean;
+  unsubscribed: boolean;
+  finished: boolean;
+}
+
+const article = (id: string) => ({ id, title: `Title ${id}`, score: 0.9 });
+
+describe(AssistPipeline.name, () => {
+  let sut: AssistPipeline;
+  let events: Subject<StreamEvent>;
+  let stream: { events$: Observable<StreamEvent>; start: Mock; stop: Mock };
+  let searches: Search[];
+  let knowledge: { maxInFlight: number; isSearchable: Mock<(u: Utterance) => boolean>; search: Mock };
+  let insights: {
+    toCards: Mock<(u: Utterance, entities: unknown[]) => AssistCard[]>;
+    push: Mock<(u: Utterance, cards: AssistCard[]) => Observable<void>>;
+    forget: Mock<(interactionId: string) => void>;
+  };
+  let feedback: { deliver: Mock<(verdict: InsightVerdictEvent) => Observable<void>> };
+  let counters: Counters;
+  let shutDown: boolean;
+
+  /** Wires the pipeline by hand and bootstraps it (subscribes to the stream, starts it). */
+  function boot(maxInFlight = 4): AssistPipeline {
+    knowledge.maxInFlight = maxInFlight;
+    const config = {
+      get: (key: string) => ({ app: { shutdownDrainMs: DRAIN_MS } })[key as 'app'],
+    } as unknown as ConfigService<AppConfig, true>;
+    const buffer = new BufferService({
+      silenceMs: 1000,
+      maxMs: 5000,
+      maxUtteranceChars: 4000,
+      maxInteractions: 100,
+      idleEvictMs: 600_000,
+    });
+    sut = new AssistPipeline(
+      stream as unknown as StreamService,
+      buffer,
+      knowledge as unknown as KnowledgeService,
+      insights as unknown as InsightsService,
+      feedback as unknown as FeedbackService,
+      counters,
+      config,
+    );
+    sut.onApplicationBootstrap();
+    return sut;
+  }
+
+  const fragment = (interactionId: string, text: string, speaker: Speaker = 'CUSTOMER') =>
+    events.next({ type: 'TRANSCRIPT_FRAGMENT', interactionId, text, speaker });
+  const turnEnd = (interactionId: string) => events.next({ type: 'DIALOG_STATE', interactionId, state: 'TURN_END' });
+  const say = (interactionId: string, text: string, speaker: Speaker = 'CUSTOMER') => {
+    fragment(interactionId, text, speaker);
+    turnEnd(interactionId);
+  };
+  const answer = (search: Search, ...ids: string[]) => {
+    search.results.next(ids.map(article));
+    search.results.complete();
+  };
+  const running = () => searches.filter((s) => s.subscribed && !s.unsubscribed && !s.finished);
+  const pushed = () => insights.push.mock.calls.map(([u, cards]) => [u.interactionId, u.text, cards.map((c) => c.id)]);
+
+  async function shutdown(): Promise<{ done: boolean }> {
+    const state = { done: false };
+    void sut.beforeApplicationShutdown().then(() => (state.done = true));
+    await vi.advanceTimersByTimeAsync(0);
+    return state;
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    events = new Subject<StreamEvent>();
+    stream = {
+      events$: events.asObservable(),
+      start: vi.fn(),
+      stop: vi.fn(() => events.complete()),
+    };
+    searches = [];
+    knowledge = {
+      maxInFlight: 4,
+      isSearchable: vi.fn((u: Utterance) => u.speaker !== 'AGENT'),
+      search: vi.fn((utterance: Utterance) => {
+        const search: Search = {
+          utterance,
+          results: new Subject<unknown[]>(),
+          subscribed: false,
+          unsubscribed: false,
+          finished: false,
+        };
+        searches.push(search);
+        return new Observable<unknown[]>((subscriber) => {
+          search.subscribed = true;
+          const inner = search.results.subscribe({
+            next: (value) => subscriber.next(value),
+            error: (error: unknown) => {
+              search.finished = true;
+              subscriber.error(error);
+            },
+            complete: () => {
+              search.finished = true;
+              subscriber.complete();
+            },
+          });
+          return () => {
+            inner.unsubscribe();
+            if (!search.finished) search.unsubscribed = true;
+          };
+        });
+      }),
+    };
+    insights = {
+      toCards: vi.fn((u: Utterance, entities: unknown[]) =>
+        (entities as { id: string; title: string; score: number }[]).map((e, index) => ({
+          id: e.id,
+          title: e.title,
+          priority: index + 1,
+          score: e.score,
+          citation: `https://kb.example.com/${e.id}`,
+          snippet: '',
+          interactionId: u.interactionId,
+        })),
+      ),
+      push: vi.fn(() => of(undefined)),
+      forget: vi.fn(),
+    };
+    feedback = { deliver: vi.fn(() => of(undefined)) };
+    counters = new Counters();
+    shutDown = false;
+  });
+
+  afterEach(async () => {
+    if (!shutDown) {
+      const done = sut.beforeApplicationShutdown();
+      await vi.advanceTimersByTimeAsync(DRAIN_MS);
+      await done;
+    }
+    vi.useRealTimers();
+  });
+
+  it('starts the stream once it is subscribed to its events', () => {
+    boot();
+    expect(stream.start).toHaveBeenCalledTimes(1);
+    expect(events.observed).toBe(true);
+  });
+
+  it('searches the utterance a TURN_END flushes, then pushes its cards', () => {
+    boot();
+    fragment('i-1', 'my voicemail pin');
+    fragment('i-1', 'does not work');
+    expect(knowledge.search).not.toHaveBeenCalled();
+    turnEnd('i-1');
+
+    expect(searches).toHaveLength(1);
+    expect(searches[0].utterance).toMatchObject({
+      interactionId: 'i-1',
+      text: 'my voicemail pin does not work',
+      reason: 'dialog-state',
+    });
+    expect(searches[0].subscribed).toBe(true);
+    expect(insights.push).not.toHaveBeenCalled();
+
+    answer(searches[0], 'kb-1', 'kb-2');
+    expect(insights.toCards).toHaveBeenCalledWith(searches[0].utterance, [article('kb-1'), article('kb-2')]);
+    expect(pushed()).toEqual([['i-1', 'my voicemail pin does not work', ['kb-1', 'kb-2']]]);
+    expect(counters.get('utterances{reason="dialog-state"}')).toBe(1);
+  });
+
+  it('searches an utterance the silence timer flushes', async () => {
+    boot();
+    fragment('i-1', 'hello');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(searches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(searches.map((s) => [s.utterance.text, s.utterance.reason])).toEqual([['hello', 'silence']]);
+  });
+
+  it('pushes nothing when no card is left', () => {
+    boot();
+    say('i-1', 'hello');
+    answer(searches[0]);
+    expect(insights.toCards).toHaveBeenCalledTimes(1);
+    expect(insights.push).not.toHaveBeenCalled();
+  });
+
+  it('cancels the search of an older utterance of the same interaction: only the newer one is pushed', () => {
+    boot();
+    say('i-1', 'first question');
+    const older = searches[0];
+    expect(older.subscribed).toBe(true);
+    say('i-1', 'second question');
+
+    expect(older.unsubscribed).toBe(true);
+    answer(older, 'kb-old');
+    answer(searches[1], 'kb-new');
+    expect(pushed()).toEqual([['i-1', 'second question', ['kb-new']]]);
+  });
+
+  it('does not let one interaction supersede another', () => {
+    boot();
+    say('i-1', 'first call');
+    say('i-2', 'second call');
+    expect(searches.map((s) => s.unsubscribed)).toEqual([false, false]);
+    answer(searches[1], 'kb-2');
+    answer(searches[0], 'kb-1');
+    expect(pushed()).toEqual([
+      ['i-2', 'second call', ['kb-2']],
+      ['i-1', 'first call', ['kb-1']],
+    ]);
+  });
+
+  it('never has more than maxInFlight searches running across interactions', () => {
+    boot(2);
+
+    for (let i = 1; i <= 5; i++) say(`i-${i}`, `question ${i}`);
+    expect(searches).toHaveLength(5);
+    expect(searches.map((s) => s.subscribed)).toEqual([true, true, false, false, false]);
+
+    answer(searches[1], 'kb-2');
+    expect(searches.map((s) => s.subscribed)).toEqual([true, true, true, false, false]);
+    expect(running()).toHaveLength(2);
+    answer(searches[0], 'kb-1');
+    expect(running().map((s) => s.utterance.interactionId)).toEqual(['i-3', 'i-4']);
+    answer(searches[2], 'kb-3');
+    answer(searches[3], 'kb-4');
+    expect(running().map((s) => s.utterance.interactionId)).toEqual(['i-5']);
+    answer(searches[4], 'kb-5');
+
+    expect(pushed().map(([id]) => id)).toEqual(['i-2', 'i-1', 'i-3', 'i-4', 'i-5']);
+  });
+
+  it('frees the slot of a superseded search for the next one waiting', () => {
+    boot(1);
+
+    say('i-1', 'old');
+    say('i-2', 'waiting');
+    expect(searches.map((s) => s.subscribed)).toEqual([true, false]);
+    say('i-1', 'new'); // supersedes 'old': its slot goes to i-2, 'new' queues behind
+    expect(searches.map((s) => [s.utterance.text, s.subscribed, s.unsubscribed])).toEqual([
+      ['old', true, true],
+      ['waiting', true, false],
+      ['new', false, false],
+    ]);
+    answer(searches[1], 'kb-2');
+    expect(searches[2].subscribed).toBe(true);
+  });
+
+  it('keeps going after a failed search: later utterances are still pushed', () => {
+    boot();
+    say('i-1', 'first');
+    say('i-2', 'other call');
+    searches[0].results.error(new Error('knowledge-search: gave up after retries (HTTP 503)'));
+    expect(counters.get('assist_failures')).toBe(1);
+
+    answer(searches[1], 'kb-2');
+    say('i-1', 'second');
+    answer(searches[2], 'kb-1');
+    expect(pushed()).toEqual([
+      ['i-2', 'other call', ['kb-2']],
+      ['i-1', 'second', ['kb-1']],
+    ]);
+  });
+
+  it('keeps going after a failed push', () => {
+    boot();
+    insights.push.mockImplementationOnce(
+      () => new Observable<void>((subscriber) => subscriber.error(new Error('cards-push: forbidden'))),
+    );
+    say('i-1', 'first');
+    answer(searches[0], 'kb-1');
+    expect(counters.get('assist_failures')).toBe(1);
+    say('i-1', 'second');
+    answer(searches[1], 'kb-1');
+    expect(insights.push).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends accept and reject verdicts to feedback, and nothing else', () => {
+    boot();
+    const accepted: InsightVerdictEvent = { type: 'INSIGHT_ACCEPTED', interactionId: 'i-1', insightId: 'kb-1' };
+    const rejected: InsightVerdictEvent = { type: 'INSIGHT_REJECTED', interactionId: 'i-1', insightId: 'kb-2' };
+    events.next(accepted);
+    say('i-1', 'hello');
+    events.next(rejected);
+    expect(feedback.deliver.mock.calls.map(([verdict]) => verdict)).toEqual([accepted, rejected]);
+  });
+
+  it('does not search utterances the knowledge service calls unsearchable', () => {
+    boot();
+    say('i-1', 'how can I help you today', 'AGENT');
+    expect(knowledge.isSearchable).toHaveBeenCalledWith(
+      expect.objectContaining({ interactionId: 'i-1', speaker: 'AGENT' }),
+    );
+    expect(knowledge.search).not.toHaveBeenCalled();
+    expect(counters.get('utterances_not_searched{cause="speaker"}')).toBe(1);
+
+    say('i-1', 'my router keeps rebooting', 'CUSTOMER');
+    expect(searches.map((s) => s.utterance.text)).toEqual(['my router keeps rebooting']);
+  });
+
+  it('forgets the shown articles of an interaction once it ended', () => {
+    boot();
+    fragment('i-1', 'thanks, bye');
+    events.next({ type: 'INTERACTION_ENDED', interactionId: 'i-1' });
+    expect(searches[0].utterance.reason).toBe('interaction-ended');
+    expect(insights.forget).not.toHaveBeenCalled(); // its last utterance is still being served
+    answer(searches[0], 'kb-1');
+    expect(insights.push).toHaveBeenCalledTimes(1);
+    expect(insights.forget).toHaveBeenCalledExactlyOnceWith('i-1');
+  });
+
+  it('on shutdown stops the stream, flushes buffered text, pushes it and resolves', async () => {
+    boot();
+    fragment('i-1', 'an unfinished thought');
+    expect(knowledge.search).not.toHaveBeenCalled();
+
+    shutDown = true;
+    const state = await shutdown();
+    expect(stream.stop).toHaveBeenCalledTimes(1);
+    expect(searches.map((s) => [s.utterance.text, s.utterance.reason])).toEqual([
+      ['an unfinished thought', 'shutdown'],
+    ]);
+    expect(state.done).toBe(false);
+
+    await vi.advanceTimersByTimeAsync(500);
+    answer(searches[0], 'kb-1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pushed()).toEqual([['i-1', 'an unfinished thought', ['kb-1']]]);
+    expect(state.done).toBe(true);
+    expect(vi.getTimerCount()).toBe(0); // the drain bound is cleared, nothing keeps the process up
+  });
+
+  it('waits for a push in flight during shutdown', async () => {
+    boot();
+    const push = new Subject<void>();
+    insights.push.mockReturnValueOnce(push);
+    say('i-1', 'hello');
+    answer(searches[0], 'kb-1');
+
+    shutDown = true;
+    const state = await shutdown();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(state.done).toBe(false);
+    push.next();
+    push.complete();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.done).toBe(true);
+  });
+
+  it('resolves after shutdownDrainMs even if a search never completes, and abandons it', async () => {
+    boot();
+    fragment('i-1', 'a question nobody answers');
+    shutDown = true;
+    const state = await shutdown();
+    expect(searches[0].subscribed).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(DRAIN_MS - 1);
+    expect(state.done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(state.done).toBe(true);
+    expect(searches[0].unsubscribed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
