@@ -27,6 +27,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.stream.check(), () => this.token.check()]);
+    return this.health.check([() => this.stream.check(), () => this.token.check(), () => this.pipeline.details()]);
   }
 }

@@ -10,6 +10,11 @@ export class PipelineHealthIndicator {
     private readonly health: HealthIndicatorService,
   ) {}
 
+  /** Readiness detail: load and counters. Never makes the pod unready by itself. */
+  details() {
+    return this.health.check('pipeline').up(this.pipeline.stats());
+  }
+
   check() {
     const session = this.health.check('pipeline');
     const failure = this.pipeline.failed;

@@ -106,6 +106,20 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     this.stream.start();
   }
 
+  /** What the pipeline holds and has done, for the readiness details (information, not a verdict). */
+  stats() {
+    const buffer = this.buffer.stats();
+    return {
+      interactions: buffer.interactions,
+      bufferedChars: buffer.bufferedChars,
+      evictedInteractions: buffer.evicted,
+      utterances: buffer.flushed,
+      searchesInFlight: this.searchSlots.inFlight,
+      searchesQueued: this.searchSlots.queued,
+      counters: this.counters.snapshot(),
+    };
+  }
+
   /** Undefined while the pipeline runs; why it stopped otherwise. */
   get failed(): string | undefined {
     return this.failure;
