@@ -21,6 +21,7 @@ export interface AppConfig {
   http: { timeoutMs: number; maxAttempts: number };
   stream: { pingIntervalMs: number; reconnectMaxMs: number; maxFrameBytes: number };
   buffer: { silenceMs: number; maxMs: number; maxUtteranceChars: number; maxInteractions: number };
+  assist: { cardDeadlineMs: number; redactPii: boolean };
   knowledge: { language: string; pageSize: number; minScore: number; maxInFlight: number; querySpeakers: Speaker[] };
   feedback: { storePath: string; maxPending: number };
 }
@@ -130,6 +131,7 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
       maxUtteranceChars: vars.BUFFER_MAX_UTTERANCE_CHARS,
       maxInteractions: vars.BUFFER_MAX_INTERACTIONS,
     },
+    assist: { cardDeadlineMs: vars.CARD_DEADLINE_MS, redactPii: vars.PII_REDACTION === 'true' },
     knowledge: {
       language: vars.KB_LANGUAGE,
       pageSize: vars.KB_PAGE_SIZE,

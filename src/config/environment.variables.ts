@@ -33,6 +33,10 @@ export class EnvironmentVariables {
   /** Whose utterances are searched: agent small talk ("how can I help you today?") makes junk cards. */
   @Matches(/^(CUSTOMER|AGENT)(,(CUSTOMER|AGENT))*$/) KB_QUERY_SPEAKERS: string = 'CUSTOMER';
 
+  /** A card later than this after its flush trigger no longer helps the agent: dropped and counted. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000) CARD_DEADLINE_MS: number = 10_000;
+  @IsIn(['true', 'false']) PII_REDACTION: string = 'true';
+
   @Type(() => Number) @IsInt() @Min(100) @Max(120_000) HTTP_TIMEOUT_MS: number = 5000;
   @Type(() => Number) @IsInt() @Min(1) @Max(20) HTTP_MAX_ATTEMPTS: number = 4;
 

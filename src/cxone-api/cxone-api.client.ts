@@ -1,9 +1,10 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AxiosResponse } from 'axios';
+import { type AxiosResponse, isAxiosError } from 'axios';
 import { defer, from, map, type Observable, retry, switchMap, throwError, timer } from 'rxjs';
 import { AuthService } from '../auth/auth.service.js';
+import { parseRetryAfter } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
 import { CXONE_CONNECTION, type CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -81,7 +82,7 @@ export class CxoneApiClient {
               this.logger.debug(`${call.operation}: ${decision.cause}, retry ${failures} in ${decision.delayMs} ms`);
               return timer(decision.delayMs);
             case 'give-up':
-              return throwError(() => this.giveUp(call, decision.cause, decision.status));
+              return throwError(() => this.giveUp(call, decision.cause, decision.status, retryAfterOf(error)));
           }
         },
       }),
@@ -101,6 +102,7 @@ export class CxoneApiClient {
     call: ApiCall,
     cause: 'forbidden' | 'unauthorized' | 'rejected' | 'exhausted' | 'no-token',
     status?: number,
+    retryAfterMs?: number,
   ): CxoneApiException {
     this.counters.increment(`http_failures{operation="${call.operation}",cause="${cause}"}`);
     const statusText = status ? `HTTP ${status}` : 'no answer';
@@ -138,7 +140,14 @@ export class CxoneApiClient {
           call.operation,
           `gave up after retries (${statusText})`,
           status,
+          retryAfterMs,
         );
     }
   }
+}
+
+/** The wait a 429 asked for, so whoever retries later (the feedback store) still honours it. */
+function retryAfterOf(error: unknown): number | undefined {
+  if (!isAxiosError(error) || error.response?.status !== 429) return undefined;
+  return parseRetryAfter(error.response.headers?.['retry-after']);
 }

@@ -18,6 +18,8 @@ export class CxoneApiException extends Error {
     readonly operation: string,
     message: string,
     readonly status?: number,
+    /** A 429's Retry-After, when the last answer was one. */
+    readonly retryAfterMs?: number,
   ) {
     super(`${operation}: ${message}`);
     this.name = 'CxoneApiException';

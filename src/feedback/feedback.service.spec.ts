@@ -1,168 +1,171 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import { type Observable, of, Subject, throwError } from 'rxjs';
+import { type Observable, of, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
+import { CxoneApiErrorCode, CxoneApiException } from '../cxone-api/cxone-api.exception.js';
 import type { InsightVerdictEvent } from '../stream/stream-events.js';
 import { FeedbackService } from './feedback.service.js';
+import { FeedbackStore } from './feedback.store.js';
 import type { TrainingAdapter } from './training.adapter.js';
 import type { TrainingFeedback } from './training-feedback.js';
 
-const NOW = Date.parse('2026-11-24T10:00:00.000Z');
+const config = (storePath: string, maxPending = 1000) =>
+  ({
+    get: (key: string) => ({ feedback: { storePath, maxPending }, app: { shutdownDrainMs: 2000 } })[key as 'feedback'],
+  }) as unknown as ConfigService<AppConfig, true>;
 
-const accepted = (insightId = 'kb-1', interactionId = 'i-1'): InsightVerdictEvent => ({
+const accepted = (insightId: string): InsightVerdictEvent => ({
   type: 'INSIGHT_ACCEPTED',
-  interactionId,
+  interactionId: 'call-1',
   insightId,
 });
-const rejected = (insightId = 'kb-1', interactionId = 'i-1'): InsightVerdictEvent => ({
-  type: 'INSIGHT_REJECTED',
-  interactionId,
-  insightId,
-});
+
+const unavailable = () =>
+  throwError(() => new CxoneApiException(CxoneApiErrorCode.RetriesExhausted, 'training-feedback', 'HTTP 503'));
 
 describe(FeedbackService.name, () => {
-  let sut: FeedbackService;
+  let directory: string;
+  let store: FeedbackStore;
   let send: Mock<(feedback: TrainingFeedback, key: string) => Observable<void>>;
   let counters: Counters;
-  let errorLog: Mock;
+  let sut: FeedbackService;
 
-  function create(maxPending = 100): FeedbackService {
-    const config = {
-      get: (key: string) => ({ feedback: { storePath: './data', maxPending } })[key as 'feedback'],
-    } as unknown as ConfigService<AppConfig, true>;
-    return new FeedbackService({ send } as unknown as TrainingAdapter, counters, config);
-  }
-
-  /** Delivers and reports whether the returned observable completed (it never errors). */
-  function deliver(verdict: InsightVerdictEvent) {
-    const outcome = { completed: false, error: undefined as unknown };
-    sut.deliver(verdict).subscribe({
-      complete: () => (outcome.completed = true),
-      error: (error: unknown) => (outcome.error = error),
-    });
-    return outcome;
-  }
-
-  const keys = () => send.mock.calls.map(([, key]) => key);
+  const start = (maxPending = 1000) => {
+    store = new FeedbackStore(config(directory, maxPending));
+    counters = new Counters();
+    sut = new FeedbackService(store, { send } as unknown as TrainingAdapter, counters, config(directory, maxPending));
+    sut.onApplicationBootstrap();
+  };
+  const stop = async () => {
+    await sut.onApplicationShutdown();
+    store.onApplicationShutdown();
+  };
 
   beforeEach(() => {
     vi.useFakeTimers();
-    vi.setSystemTime(NOW);
+    directory = mkdtempSync(join(tmpdir(), 'feedback-service-'));
     send = vi.fn(() => of(undefined));
-    counters = new Counters();
-    errorLog = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined) as unknown as Mock;
-    sut = create();
   });
 
-  afterEach(() => {
-    vi.restoreAllMocks();
+  afterEach(async () => {
+    await stop();
     vi.useRealTimers();
+    vi.restoreAllMocks();
   });
 
-  it('maps an accepted verdict to ACCEPTED training feedback', () => {
-    expect(deliver(accepted('kb-7', 'i-9'))).toEqual({ completed: true, error: undefined });
-    expect(send).toHaveBeenCalledExactlyOnceWith(
-      { interactionId: 'i-9', insightId: 'kb-7', action: 'ACCEPTED', timestamp: '2026-11-24T10:00:00.000Z' },
-      expect.stringMatching(/^[0-9a-f]{32}$/),
+  it('delivers a verdict with its action, timestamp and a stable idempotency key, then forgets it', async () => {
+    start();
+    sut.record(accepted('kb-1'));
+    sut.record({ type: 'INSIGHT_REJECTED', interactionId: 'call-1', insightId: 'kb-2' });
+    await vi.advanceTimersByTimeAsync(0);
+    const calls = send.mock.calls;
+    expect(calls.map(([feedback]) => [feedback.insightId, feedback.action])).toEqual([
+      ['kb-1', 'ACCEPTED'],
+      ['kb-2', 'REJECTED'],
+    ]);
+    expect(calls[0][1]).toMatch(/^[0-9a-f]{32}$/);
+    expect(calls[0][1]).not.toBe(calls[1][1]);
+    expect(Number.isNaN(Date.parse(calls[0][0].timestamp))).toBe(false);
+    expect(sut.stats()).toMatchObject({ pending: 0, deadLetters: 0 });
+  });
+
+  it('stores the same verdict once, even after it was delivered', async () => {
+    start();
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(0);
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(counters.get('feedback_duplicates')).toBe(1);
+  });
+
+  it('keeps a verdict while the endpoint is down and delivers it when it is back, with backoff', async () => {
+    send.mockImplementation(unavailable);
+    start();
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(sut.stats().pending).toBe(1);
+    await vi.advanceTimersByTimeAsync(60 * 60 * 1000);
+    const roundsInAnHour = send.mock.calls.length;
+    expect(roundsInAnHour).toBeGreaterThan(5);
+    expect(roundsInAnHour).toBeLessThan(40); // backed off up to 5 minutes, not hammering
+    send.mockImplementation(() => of(undefined));
+    await vi.advanceTimersByTimeAsync(5 * 60 * 1000);
+    expect(sut.stats().pending).toBe(0);
+    expect(send.mock.calls.map(([, key]) => key).every((key, _, keys) => key === keys[0])).toBe(true);
+  });
+
+  it('delivers after a restart what was pending before it (kill -9 loses nothing)', async () => {
+    send.mockImplementation(unavailable);
+    start();
+    sut.record(accepted('kb-1'));
+    sut.record(accepted('kb-2'));
+    await vi.advanceTimersByTimeAsync(0);
+    // The process dies: no shutdown hook runs, its timers die with it.
+    store.onApplicationShutdown();
+    vi.clearAllTimers();
+    send.mockClear();
+    send.mockImplementation(() => of(undefined));
+    start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send.mock.calls.map(([feedback]) => feedback.insightId).sort()).toEqual(['kb-1', 'kb-2']);
+    expect(sut.stats().pending).toBe(0);
+  });
+
+  it('waits at least the Retry-After of a final 429 before the next delivery round', async () => {
+    send.mockImplementation(() =>
+      throwError(
+        () => new CxoneApiException(CxoneApiErrorCode.RetriesExhausted, 'training-feedback', 'HTTP 429', 429, 90_000),
+      ),
     );
-    expect(counters.get('feedback_delivered')).toBe(1);
-  });
-
-  it('maps a rejected verdict to REJECTED, whatever its optional action says', () => {
-    deliver({ ...rejected('kb-7'), action: 'ACCEPTED' });
-    expect(send.mock.calls[0][0]).toMatchObject({ insightId: 'kb-7', action: 'REJECTED' });
-  });
-
-  it('uses a stable 32-hex idempotency key per verdict', () => {
-    deliver(accepted('kb-1'));
-    vi.advanceTimersByTime(60_000);
-    deliver(accepted('kb-1'));
-    deliver(accepted('kb-2'));
-    deliver(rejected('kb-1'));
-    deliver(accepted('kb-1', 'i-2'));
-
-    const [first, again, otherInsight, otherAction, otherInteraction] = keys();
-    expect(first).toMatch(/^[0-9a-f]{32}$/);
-    expect(again).toBe(first);
-    expect(new Set([first, otherInsight, otherAction, otherInteraction]).size).toBe(4);
-  });
-
-  it('ignores and counts a duplicate verdict while the first is still in delivery', () => {
-    const inDelivery = new Subject<void>();
-    send.mockReturnValueOnce(inDelivery);
-    deliver(accepted());
-    const duplicate = deliver(accepted());
-
+    start();
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(89_999);
     expect(send).toHaveBeenCalledTimes(1);
-    expect(duplicate.completed).toBe(true);
-    expect(counters.get('feedback_duplicates')).toBe(1);
-    expect(sut.pendingCount).toBe(1);
-
-    inDelivery.next();
-    inDelivery.complete();
-    deliver(accepted()); // delivered already: a new verdict, not a duplicate in delivery
+    await vi.advanceTimersByTimeAsync(1);
     expect(send).toHaveBeenCalledTimes(2);
-    expect(counters.get('feedback_duplicates')).toBe(1);
   });
 
-  it('refuses a verdict beyond maxPending, logs it at error level and counts it', () => {
-    sut = create(2);
-    send.mockImplementation(() => new Subject<void>());
-    deliver(accepted('kb-1'));
-    deliver(accepted('kb-2'));
-    const refused = deliver(accepted('kb-3'));
-
-    expect(send).toHaveBeenCalledTimes(2);
-    expect(refused.completed).toBe(true);
-    expect(sut.pendingCount).toBe(2);
-    expect(counters.get('feedback_dropped_overflow')).toBe(1);
-    expect(errorLog).toHaveBeenCalledTimes(1);
-    expect(String(errorLog.mock.calls[0][0])).toMatch(/NOT delivered.*kb-3/);
+  it('moves a permanent refusal to the dead letters, logged, and stops retrying it', async () => {
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    send.mockImplementation(() =>
+      throwError(() => new CxoneApiException(CxoneApiErrorCode.Rejected, 'training-feedback', 'HTTP 422', 422)),
+    );
+    start();
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(60 * 60 * 1000);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(sut.stats()).toMatchObject({ pending: 0, deadLetters: 1 });
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('dead letters'));
   });
 
-  it('logs a final delivery failure at error level, counts it and completes quietly', () => {
-    send.mockReturnValue(throwError(() => new Error('gave up after retries (HTTP 503)')));
-    const outcome = deliver(rejected('kb-5'));
-
-    expect(outcome).toEqual({ completed: true, error: undefined });
-    expect(counters.get('feedback_undelivered')).toBe(1);
-    expect(counters.get('feedback_delivered')).toBe(0);
-    expect(errorLog).toHaveBeenCalledTimes(1);
-    expect(String(errorLog.mock.calls[0][0])).toMatch(/NOT delivered.*kb-5.*HTTP 503/);
+  it('refuses a verdict when the backlog is full, with an error log', async () => {
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    send.mockImplementation(unavailable);
+    start(2);
+    for (const id of ['kb-1', 'kb-2', 'kb-3']) sut.record(accepted(id));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sut.stats().pending).toBe(2);
+    expect(counters.get('feedback_refused_backlog_full')).toBe(1);
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('kb-3'));
   });
 
-  it('counts a verdict as pending only while it is in delivery', () => {
-    const ok = new Subject<void>();
-    const failing = new Subject<void>();
-    send.mockReturnValueOnce(ok).mockReturnValueOnce(failing);
-    expect(sut.pendingCount).toBe(0);
-    deliver(accepted('kb-1'));
-    deliver(accepted('kb-2'));
-    expect(sut.pendingCount).toBe(2);
-
-    ok.next();
-    ok.complete();
-    expect(sut.pendingCount).toBe(1);
-    failing.error(new Error('boom'));
-    expect(sut.pendingCount).toBe(0);
-
-    // Freed slots are usable again, even at the smallest backlog.
-    sut = create(1);
-    send.mockReturnValue(throwError(() => new Error('boom')));
-    deliver(accepted('kb-3'));
-    send.mockReturnValue(of(undefined));
-    deliver(accepted('kb-4'));
-    expect(send).toHaveBeenCalledTimes(4);
-    expect(counters.get('feedback_dropped_overflow')).toBe(0);
-  });
-
-  it('does nothing until subscribed', () => {
-    const delivery = sut.deliver(accepted());
+  it('stops delivering on shutdown and leaves what is pending in the store', async () => {
+    send.mockImplementation(unavailable);
+    start();
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(0);
+    await sut.onApplicationShutdown();
+    send.mockClear();
+    await vi.advanceTimersByTimeAsync(60 * 60 * 1000);
     expect(send).not.toHaveBeenCalled();
-    expect(sut.pendingCount).toBe(0);
-    delivery.subscribe();
-    expect(send).toHaveBeenCalledTimes(1);
+    expect(store.stats().pending).toBe(1);
   });
 });

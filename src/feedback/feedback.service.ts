@@ -1,62 +1,164 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { catchError, defer, EMPTY, finalize, type Observable, tap } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
+import { backoffDelay } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
+import { CxoneApiErrorCode, CxoneApiException } from '../cxone-api/cxone-api.exception.js';
 import type { InsightVerdictEvent } from '../stream/stream-events.js';
+import { FeedbackStore, type FeedbackStoreStats, type PendingFeedback } from './feedback.store.js';
 import { TrainingAdapter } from './training.adapter.js';
 import { idempotencyKey, toTrainingFeedback } from './training-feedback.js';
 
+/** Verdicts delivered at once; the training endpoint is not latency-critical. */
+const DELIVERY_BATCH = 8;
+/** Between delivery rounds of one verdict; a training endpoint down for hours is retried every 5 minutes. */
+const REDELIVERY_BACKOFF = { initialMs: 1000, maxMs: 5 * 60 * 1000 };
+/** Refusals no retry can mend: the verdict goes to the dead-letter table. */
+const PERMANENT = new Set([CxoneApiErrorCode.Rejected, CxoneApiErrorCode.Forbidden, CxoneApiErrorCode.Unauthorized]);
+
+export interface FeedbackStats extends FeedbackStoreStats {
+  delivering: number;
+}
+
 /**
- * Agent verdicts become training feedback, delivered with retries. None is dropped silently: a
- * duplicate, an overflow or a final failure is logged and counted.
+ * Agent verdicts become training feedback, losing none: each is written to the durable store before
+ * anything else, delivered from there with retries and backoff, and removed only once CXone took it.
+ * Pending verdicts are delivered again after a restart, with the same Idempotency-Key.
  */
 @Injectable()
-export class FeedbackService {
+export class FeedbackService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeedbackService.name);
-  private readonly pending = new Set<string>();
   private readonly maxPending: number;
+  private readonly shutdownDrainMs: number;
+  private readonly inDelivery = new Set<string>();
+  private round?: Promise<void>;
+  private roundRequested = false;
+  private wakeTimer?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(
+    private readonly store: FeedbackStore,
     private readonly training: TrainingAdapter,
     private readonly counters: Counters,
     config: ConfigService<AppConfig, true>,
   ) {
     this.maxPending = config.get('feedback', { infer: true }).maxPending;
+    this.shutdownDrainMs = config.get('app', { infer: true }).shutdownDrainMs;
   }
 
-  get pendingCount(): number {
-    return this.pending.size;
+  onApplicationBootstrap(): void {
+    const { pending } = this.store.stats();
+    if (pending > 0) {
+      this.logger.log(`${pending} verdict(s) pending from before the restart: delivering`);
+      this.store.makeAllDue();
+    }
+    this.deliverDue();
   }
 
-  deliver(verdict: InsightVerdictEvent): Observable<void> {
-    return defer(() => {
-      const feedback = toTrainingFeedback(verdict);
-      const key = idempotencyKey(feedback);
-      const label = `${feedback.action} on insight ${feedback.insightId} (interaction ${feedback.interactionId})`;
-      if (this.pending.has(key)) {
-        this.counters.increment('feedback_duplicates');
-        this.logger.warn(`Duplicate verdict ignored while the first is in delivery: ${label}`);
-        return EMPTY;
-      }
-      if (this.pending.size >= this.maxPending) {
-        this.counters.increment('feedback_dropped_overflow');
-        this.logger.error(`Feedback backlog full (${this.maxPending}); verdict NOT delivered: ${label}`);
-        return EMPTY;
-      }
-      this.pending.add(key);
-      return this.training.send(feedback, key).pipe(
-        tap(() => {
-          this.counters.increment('feedback_delivered');
-          this.logger.log(`Training feedback delivered: ${label}`);
-        }),
-        catchError((error: Error) => {
-          this.counters.increment('feedback_undelivered');
-          this.logger.error(`Training feedback NOT delivered: ${label}: ${error.message}`);
-          return EMPTY;
-        }),
-        finalize(() => this.pending.delete(key)),
-      );
+  /** Stores the verdict durably (once, however often it arrives), then starts its delivery. */
+  record(verdict: InsightVerdictEvent): void {
+    const feedback = toTrainingFeedback(verdict);
+    const key = idempotencyKey(feedback);
+    const label = describeVerdict(feedback);
+    if (this.store.stats().pending >= this.maxPending) {
+      this.counters.increment('feedback_refused_backlog_full');
+      this.logger.error(`Feedback backlog full (${this.maxPending} pending); verdict NOT stored: ${label}`);
+      return;
+    }
+    let stored: boolean;
+    try {
+      stored = this.store.add(key, feedback);
+    } catch (error) {
+      this.counters.increment('feedback_store_failures');
+      this.logger.error(`Feedback store write failed; verdict NOT stored: ${label}: ${(error as Error).message}`);
+      return;
+    }
+    if (!stored) {
+      this.counters.increment('feedback_duplicates');
+      this.logger.warn(`Duplicate verdict ignored (already stored): ${label}`);
+      return;
+    }
+    this.counters.increment('feedback_stored');
+    this.deliverDue();
+  }
+
+  stats(): FeedbackStats {
+    return { ...this.store.stats(), delivering: this.inDelivery.size };
+  }
+
+  /** Stops delivering; what is pending stays in the store for the next start. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.wakeTimer);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.shutdownDrainMs)));
+    await Promise.race([this.round, bound]);
+    clearTimeout(timer);
+  }
+
+  /** Runs a delivery round now, or right after the one in progress. */
+  private deliverDue(): void {
+    if (this.stopped) return;
+    if (this.round) {
+      this.roundRequested = true;
+      return;
+    }
+    clearTimeout(this.wakeTimer);
+    this.round = this.deliverRounds().finally(() => {
+      this.round = undefined;
+      this.scheduleWake();
     });
   }
+
+  private async deliverRounds(): Promise<void> {
+    do {
+      this.roundRequested = false;
+      const due = this.store.due(DELIVERY_BATCH).filter((entry) => !this.inDelivery.has(entry.key));
+      await Promise.all(due.map((entry) => this.deliver(entry)));
+      if (due.length === DELIVERY_BATCH) this.roundRequested = true;
+    } while (this.roundRequested && !this.stopped);
+  }
+
+  private async deliver(entry: PendingFeedback): Promise<void> {
+    const label = describeVerdict(entry.feedback);
+    const attempts = entry.attempts + 1;
+    this.inDelivery.add(entry.key);
+    try {
+      await lastValueFrom(this.training.send(entry.feedback, entry.key), { defaultValue: undefined });
+      this.store.markDelivered(entry.key);
+      this.counters.increment('feedback_delivered');
+      this.logger.log(`Training feedback delivered: ${label}`);
+    } catch (error) {
+      const failure = error as Error;
+      if (failure instanceof CxoneApiException && PERMANENT.has(failure.code)) {
+        this.store.deadLetter(entry.key, attempts, failure.message);
+        this.counters.increment('feedback_dead_letters');
+        this.logger.error(`Training feedback refused for good, moved to dead letters: ${label}: ${failure.message}`);
+      } else {
+        const retryAfterMs = failure instanceof CxoneApiException ? (failure.retryAfterMs ?? 0) : 0;
+        const delay = Math.max(backoffDelay(attempts, REDELIVERY_BACKOFF), retryAfterMs);
+        this.store.reschedule(entry.key, attempts, Date.now() + delay, failure.message);
+        this.counters.increment('feedback_redeliveries');
+        this.logger.warn(
+          `Training feedback not delivered yet (${failure.message}); retry ${attempts} in ${delay} ms: ${label}`,
+        );
+      }
+    } finally {
+      this.inDelivery.delete(entry.key);
+    }
+  }
+
+  private scheduleWake(): void {
+    if (this.stopped) return;
+    const next = this.store.nextDueAt();
+    if (next === undefined) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => this.deliverDue(), Math.max(next - Date.now(), 0));
+    this.wakeTimer.unref();
+  }
+}
+
+function describeVerdict(feedback: { action: string; insightId: string; interactionId: string }): string {
+  return `${feedback.action} on insight ${feedback.insightId} (interaction ${feedback.interactionId})`;
 }

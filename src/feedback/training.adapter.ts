@@ -3,8 +3,8 @@ import { map, type Observable } from 'rxjs';
 import { CxoneApiClient } from '../cxone-api/cxone-api.client.js';
 import type { TrainingFeedback } from './training-feedback.js';
 
-/** Attempts per delivery; the backoff caps each wait at 5 s, so a delivery gives up after about half a minute. */
-const DELIVERY_ATTEMPTS = 8;
+/** Attempts per delivery round; the feedback store schedules the next round, with a longer backoff. */
+const DELIVERY_ATTEMPTS = 3;
 
 /** The AI training feedback API, and nothing else. */
 @Injectable()

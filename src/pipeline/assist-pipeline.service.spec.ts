@@ -6,6 +6,7 @@ import type { Utterance } from '../buffer/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { FeedbackService } from '../feedback/feedback.service.js';
+import { PrivacyService } from '../privacy/privacy.service.js';
 import type { AssistCard } from '../insights/card.js';
 import type { InsightsService } from '../insights/insights.service.js';
 import type { KnowledgeService } from '../knowledge/knowledge.service.js';
@@ -37,15 +38,16 @@ describe(AssistPipeline.name, () => {
     push: Mock<(u: Utterance, cards: AssistCard[]) => Observable<void>>;
     forget: Mock<(interactionId: string) => void>;
   };
-  let feedback: { deliver: Mock<(verdict: InsightVerdictEvent) => Observable<void>> };
+  let feedback: { record: Mock<(verdict: InsightVerdictEvent) => void> };
   let counters: Counters;
   let shutDown: boolean;
 
   /** Wires the pipeline by hand and bootstraps it (subscribes to the stream, starts it). */
-  function boot(maxInFlight = 4): AssistPipeline {
+  function boot(maxInFlight = 4, cardDeadlineMs = 60_000): AssistPipeline {
     knowledge.maxInFlight = maxInFlight;
     const config = {
-      get: (key: string) => ({ app: { shutdownDrainMs: DRAIN_MS } })[key as 'app'],
+      get: (key: string) =>
+        ({ app: { shutdownDrainMs: DRAIN_MS }, assist: { cardDeadlineMs, redactPii: true } })[key as 'app'],
     } as unknown as ConfigService<AppConfig, true>;
     const buffer = new BufferService({
       silenceMs: 1000,
@@ -60,6 +62,7 @@ describe(AssistPipeline.name, () => {
       knowledge as unknown as KnowledgeService,
       insights as unknown as InsightsService,
       feedback as unknown as FeedbackService,
+      new PrivacyService(counters, config),
       counters,
       config,
     );
@@ -144,7 +147,7 @@ describe(AssistPipeline.name, () => {
       push: vi.fn(() => of(undefined)),
       forget: vi.fn(),
     };
-    feedback = { deliver: vi.fn(() => of(undefined)) };
+    feedback = { record: vi.fn() };
     counters = new Counters();
     shutDown = false;
   });
@@ -294,6 +297,38 @@ describe(AssistPipeline.name, () => {
     expect(insights.push).toHaveBeenCalledTimes(2);
   });
 
+  it('redacts card numbers and e-mail addresses before the text is searched', () => {
+    boot();
+    say('i-1', 'my card 4111 1111 1111 1111 and mail jo@example.com were charged');
+    expect(searches[0].utterance.text).toBe('my card [CARD] and mail [EMAIL] were charged');
+    expect(counters.snapshot('pii')).toEqual({ 'pii_redactions{kind="card"}': 1, 'pii_redactions{kind="email"}': 1 });
+  });
+
+  it('drops cards still searching at the deadline instead of pushing them late, and counts it', async () => {
+    boot(4, 3000);
+    say('i-1', 'slow answer');
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(searches[0].unsubscribed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(searches[0].unsubscribed).toBe(true);
+    answer(searches[0], 'kb-1');
+    expect(insights.push).not.toHaveBeenCalled();
+    expect(counters.get('cards_dropped_late{step="searching"}')).toBe(1);
+  });
+
+  it('drops a push still in flight at the deadline', async () => {
+    boot(4, 3000);
+    const push = new Subject<void>();
+    insights.push.mockReturnValueOnce(push);
+    say('i-1', 'hello');
+    await vi.advanceTimersByTimeAsync(1000);
+    answer(searches[0], 'kb-1');
+    expect(push.observed).toBe(true);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(push.observed).toBe(false);
+    expect(counters.get('cards_dropped_late{step="pushing"}')).toBe(1);
+  });
+
   it('sends accept and reject verdicts to feedback, and nothing else', () => {
     boot();
     const accepted: InsightVerdictEvent = { type: 'INSIGHT_ACCEPTED', interactionId: 'i-1', insightId: 'kb-1' };
@@ -301,7 +336,7 @@ describe(AssistPipeline.name, () => {
     events.next(accepted);
     say('i-1', 'hello');
     events.next(rejected);
-    expect(feedback.deliver.mock.calls.map(([verdict]) => verdict)).toEqual([accepted, rejected]);
+    expect(feedback.record.mock.calls.map(([verdict]) => verdict)).toEqual([accepted, rejected]);
   });
 
   it('does not search utterances the knowledge service calls unsearchable', () => {

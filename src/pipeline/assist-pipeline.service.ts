@@ -19,6 +19,7 @@ import {
   share,
   type Subscription,
   switchMap,
+  tap,
 } from 'rxjs';
 import { BufferService } from '../buffer/buffer.service.js';
 import type { Utterance } from '../buffer/utterance.js';
@@ -29,12 +30,13 @@ import type { AssistCard } from '../insights/card.js';
 import { FeedbackService } from '../feedback/feedback.service.js';
 import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
+import { PrivacyService } from '../privacy/privacy.service.js';
 import { StreamService } from '../stream/stream.service.js';
 import type { InsightVerdictEvent, StreamEvent } from '../stream/stream-events.js';
+import { withinCardDeadline } from './card-deadline.js';
 
 /** An interaction with no utterance for this long is closed in the pipeline (its dedupe memory goes). */
 const INTERACTION_IDLE_MS = 10 * 60 * 1000;
-const FEEDBACK_IN_FLIGHT = 8;
 
 const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
   event.type === 'INSIGHT_ACCEPTED' || event.type === 'INSIGHT_REJECTED';
@@ -43,7 +45,7 @@ const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
  * The whole assist loop, top to bottom:
  *   stream events ─┬─ fragments/dialog states ─▶ utterances (per interaction) ─▶ knowledge search
  *                  │                               (shared cap on searches in flight) ─▶ cards ─▶ push
- *                  └─ accept/reject verdicts ──▶ training feedback (retried, never silently dropped)
+ *                  └─ accept/reject verdicts ──▶ durable feedback store ──▶ training endpoint (retried)
  */
 @Injectable()
 export class AssistPipeline implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,6 +54,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   private subscription?: Subscription;
   private drained?: Promise<void>;
   private failure?: string;
+  private readonly cardDeadlineMs: number;
 
   constructor(
     private readonly stream: StreamService,
@@ -59,17 +62,22 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     private readonly knowledge: KnowledgeService,
     private readonly insights: InsightsService,
     private readonly feedback: FeedbackService,
+    private readonly privacy: PrivacyService,
     private readonly counters: Counters,
     private readonly config: ConfigService<AppConfig, true>,
   ) {
     this.searchSlots = new ConcurrencyLimit(knowledge.maxInFlight);
+    this.cardDeadlineMs = config.get('assist', { infer: true }).cardDeadlineMs;
   }
 
   onApplicationBootstrap(): void {
     const events$ = this.stream.events$.pipe(share());
     // Subscribed before any group exists, so the buffer flushes an interaction's last utterance before
     // that interaction's group sees INTERACTION_ENDED and closes.
-    const utterances$ = this.buffer.utterances(events$);
+    const utterances$ = this.buffer.utterances(events$).pipe(
+      // Personal data goes before any text leaves the service.
+      map((utterance) => this.privacy.redact(utterance)),
+    );
     const endedInteractions$ = events$.pipe(filter((event) => event.type === 'INTERACTION_ENDED'));
     const assistCards$ = utterances$.pipe(
       groupBy((utterance) => utterance.interactionId, {
@@ -86,9 +94,10 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
         ),
       ),
     );
+    // Verdicts are stored durably at once; the feedback service delivers them from the store.
     const trainingFeedback$ = events$.pipe(
       filter(isVerdict),
-      mergeMap((verdict) => this.feedback.deliver(verdict), FEEDBACK_IN_FLIGHT),
+      tap((verdict) => this.feedback.record(verdict)),
     );
     this.drained = new Promise<void>((resolve) => {
       this.subscription = merge(assistCards$, trainingFeedback$).subscribe({
@@ -116,6 +125,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       utterances: buffer.flushed,
       searchesInFlight: this.searchSlots.inFlight,
       searchesQueued: this.searchSlots.queued,
+      feedback: this.feedback.stats(),
       counters: this.counters.snapshot(),
     };
   }
@@ -138,12 +148,24 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     return this.searchSlots.run(this.knowledge.search(utterance)).pipe(
       map((entities) => ({ utterance, cards: this.insights.toCards(utterance, entities) })),
       filter(({ cards }) => cards.length > 0),
+      withinCardDeadline(utterance, this.cardDeadlineMs, () => this.dropLate(utterance, 'searching')),
       catchError((error: Error) => this.skip(utterance, error)),
     );
   }
 
   private push(utterance: Utterance, cards: AssistCard[]): Observable<void> {
-    return this.insights.push(utterance, cards).pipe(catchError((error: Error) => this.skip(utterance, error)));
+    return this.insights.push(utterance, cards).pipe(
+      withinCardDeadline(utterance, this.cardDeadlineMs, () => this.dropLate(utterance, 'pushing')),
+      catchError((error: Error) => this.skip(utterance, error)),
+    );
+  }
+
+  private dropLate(utterance: Utterance, step: 'searching' | 'pushing'): void {
+    this.counters.increment(`cards_dropped_late{step="${step}"}`);
+    this.logger.warn(
+      `Cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}) dropped: ` +
+        `still ${step} ${this.cardDeadlineMs} ms after the flush, too late to help`,
+    );
   }
 
   private skip(utterance: Utterance, error: Error): Observable<never> {

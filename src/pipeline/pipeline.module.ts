@@ -6,6 +6,7 @@ import { InsightsModule } from '../insights/insights.module.js';
 import { KnowledgeModule } from '../knowledge/knowledge.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { PrivacyService } from '../privacy/privacy.service.js';
 import { AssistPipeline } from './assist-pipeline.service.js';
 
 @Module({
@@ -19,7 +20,7 @@ import { AssistPipeline } from './assist-pipeline.service.js';
     InsightsModule,
     FeedbackModule,
   ],
-  providers: [AssistPipeline],
+  providers: [AssistPipeline, PrivacyService],
   exports: [AssistPipeline],
 })
 export class PipelineModule {}

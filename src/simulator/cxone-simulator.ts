@@ -173,6 +173,14 @@ export class CxoneSimulator {
     this.faults.setLatency(endpoint, ms);
   }
 
+  /**
+   * Delays only the next `times` requests of the endpoint by `ms` (consumed as they arrive; the steady
+   * `setLatency` applies again afterwards). A request its client abandons meanwhile is recorded as 499.
+   */
+  delayNext(endpoint: SimEndpoint, ms: number, times = 1): void {
+    this.faults.delayNext(endpoint, ms, times);
+  }
+
   revokeTokens(): void {
     this.tokens.revokeAll();
   }

@@ -9,6 +9,7 @@ interface QueuedFault {
 export class FaultPlan {
   private readonly queuedFaults = new Map<SimEndpoint, QueuedFault[]>();
   private readonly latencyMs = new Map<SimEndpoint, number>();
+  private readonly queuedDelays = new Map<SimEndpoint, number[]>();
   private readonly pendingResets = new Map<SimEndpoint, number>();
   private handshakeRejections: number[] = [];
 
@@ -42,6 +43,21 @@ export class FaultPlan {
     return this.latencyMs.get(endpoint) ?? 0;
   }
 
+  /** The next `times` requests of the endpoint are delayed by `ms` instead of the steady latency. */
+  delayNext(endpoint: SimEndpoint, ms: number, times: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`delay must be >= 0 ms, got ${ms}`);
+    assertCount(times, 'delay times');
+    const queue = this.queuedDelays.get(endpoint) ?? [];
+    for (let i = 0; i < times; i++) queue.push(ms);
+    this.queuedDelays.set(endpoint, queue);
+  }
+
+  /** The delay of a request arriving now: a queued one-shot delay (consumed) first, else the steady latency. */
+  takeLatency(endpoint: SimEndpoint): number {
+    const queued = this.queuedDelays.get(endpoint)?.shift();
+    return queued ?? this.latencyFor(endpoint);
+  }
+
   resetConnections(endpoint: SimEndpoint, times: number): void {
     assertCount(times, 'reset times');
     this.pendingResets.set(endpoint, (this.pendingResets.get(endpoint) ?? 0) + times);
@@ -71,6 +87,7 @@ export class FaultPlan {
   clear(): void {
     this.queuedFaults.clear();
     this.latencyMs.clear();
+    this.queuedDelays.clear();
     this.pendingResets.clear();
     this.handshakeRejections = [];
   }

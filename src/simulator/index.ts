@@ -5,6 +5,7 @@
 export { CxoneSimulator } from './cxone-simulator.js';
 export { RECORD_LIMIT } from './bounded-records.js';
 export { STREAM_PATH } from './agent-stream.js';
+export { CLIENT_CLOSED_REQUEST } from './request-pipeline.js';
 export { loadArticles, loadConversations } from './data-files.js';
 export type { Falsy } from './timing.js';
 export type {

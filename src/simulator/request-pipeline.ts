@@ -13,6 +13,9 @@ export interface PipelineDeps extends EndpointDeps {
   log(line: string): void;
 }
 
+/** Recorded status of a request the client abandoned before it was answered (as nginx logs it). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /** Order of play for one REST request: read body, latency, connection reset, queued fault, real work. */
 export function createRequestListener(deps: PipelineDeps): RequestListener {
   return (req, res) => {
@@ -52,7 +55,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
   }
   const body = recordedBody(endpoint, rawBody);
 
-  if (!(await sleep(deps.faults.latencyFor(endpoint), deps.lifetime())) || res.destroyed) return;
+  if (!(await sleep(deps.faults.takeLatency(endpoint), deps.lifetime()))) return;
+  if (res.destroyed) {
+    // The client gave up while the answer was delayed (its timeout): recorded, so retries can be counted.
+    record(CLIENT_CLOSED_REQUEST, body);
+    return;
+  }
 
   if (deps.faults.takeConnectionReset(endpoint)) {
     req.socket.destroy();

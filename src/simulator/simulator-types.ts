@@ -42,7 +42,10 @@ export interface RecordedRequest<T = unknown> {
   headers: Record<string, string | string[] | undefined>;
   query: Record<string, string>;
   body: T;
-  /** What the simulator answered; 0 when it reset the connection instead. */
+  /**
+   * What the simulator answered; 0 when it reset the connection instead; 499 when the client went away
+   * before the (delayed) answer, e.g. its timeout expired during `setLatency`/`delayNext`.
+   */
   status: number;
 }
 

@@ -21,7 +21,7 @@ export const SPEAKERS = ['CUSTOMER', 'AGENT'] as const;
 export const MAX_SHORT_STRING_CHARS = 64;
 
 /** C0 control characters and DEL. */
-export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
 
 /** `timestamp`: a string of at most 64 characters, or a finite number. */
 function IsTimestamp(): PropertyDecorator {

@@ -122,9 +122,9 @@ describe(StreamFrameParser.name, () => {
     });
 
     it('replaces control characters of the text by spaces', () => {
-      const result = sut.parse(fragment({ text: 'a\u0000b\nc\td\u001f\u007fe\u0080f' }));
+      const result = sut.parse(fragment({ text: 'a\u0000b\nc\td\u001f\u007fe\u0080f\u009bg\u2028h\u202ei' }));
 
-      expect(result.ok && result.event).toMatchObject({ text: 'a b c d  e\u0080f' });
+      expect(result.ok && result.event).toMatchObject({ text: 'a b c d  e f g h i' });
     });
   });
 
@@ -366,7 +366,11 @@ describe(StreamFrameParser.name, () => {
 
           expect(result).toStrictEqual({
             ok: true,
-            event: { type: 'TRANSCRIPT_FRAGMENT', interactionId: id, text: t.replace(/[\u0000-\u001f\u007f]/g, ' ') },
+            event: {
+              type: 'TRANSCRIPT_FRAGMENT',
+              interactionId: id,
+              text: t.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' '),
+            },
           });
         }),
         { numRuns: 500 },

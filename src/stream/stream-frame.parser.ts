@@ -48,7 +48,11 @@ const TRANSFORM_OPTIONS: ClassTransformOptions = Object.freeze({});
  */
 const NON_PRIMITIVE = Object.freeze({});
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/g;
+/**
+ * Characters that carry no speech but can hide or reorder text in a log line or a search: C0 and C1
+ * controls, line/paragraph separators and bidirectional overrides and isolates.
+ */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function rejection(reason: FrameRejection, detail?: string): ParsedFrame {
   return detail === undefined ? { ok: false, reason } : { ok: false, reason, detail };

@@ -29,6 +29,13 @@ const STABLE_AFTER_MS = 10_000;
 const FIRST_RETRY_MS = 100;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 1000;
+/**
+ * Frames above STREAM_MAX_FRAME_BYTES are skipped after ws has read them; beyond this much ws must close
+ * the socket itself (1009) instead of holding the frame in memory. Such a close is counted as an
+ * oversized frame, and the stream reconnects.
+ */
+const SOCKET_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 /**
  * Reads the Agent Assist stream forever: a fresh token on every connect, ping/pong keep-alive that
@@ -115,7 +122,7 @@ export class StreamService {
       url.searchParams.set('access_token', token);
       socket = this.adapter.open(url.toString(), {
         handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
-        maxPayloadBytes: Math.max(4 * 1024 * 1024, this.settings.maxFrameBytes * 4),
+        maxPayloadBytes: Math.max(SOCKET_MAX_PAYLOAD_BYTES, this.settings.maxFrameBytes * 4),
       });
     } catch {
       this.setStatus({ lastError: 'socket could not be opened' });
@@ -143,6 +150,10 @@ export class StreamService {
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // ws error messages can quote the request; keep only the code.
       this.setStatus({ lastError: error.code ?? 'socket error' });
+      if (error.code === MESSAGE_TOO_BIG) {
+        this.counters.increment('stream_invalid_frames{reason="oversized"}');
+        this.logger.warn('Skipped a stream frame: oversized beyond the socket limit; the socket closes and reconnects');
+      }
     });
     socket.on('close', (code) => {
       this.stopHeartbeat();

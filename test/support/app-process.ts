@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CxoneSimulator } from '../../src/simulator/index.js';
@@ -50,12 +53,20 @@ export class AppProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The child's process id once started (e.g. to read `/proc/<pid>/status`). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get logs(): string {
     return this.output.join('');
   }
 
   async start(): Promise<this> {
     this.port = this.env.PORT ? Number(this.env.PORT) : await freePort();
+    // Each app its own feedback store unless a test shares one on purpose (restarts): a store remembers
+    // delivered verdicts, which would turn a later run's verdicts into duplicates.
+    const storePath = this.env.FEEDBACK_STORE_PATH ?? mkdtempSync(join(tmpdir(), 'assist-e2e-feedback-'));
     const child = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -64,6 +75,7 @@ export class AppProcess {
         LOG_LEVEL: 'debug',
         SANDBOX_DEMO: 'false',
         PORT: String(this.port),
+        FEEDBACK_STORE_PATH: storePath,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,6 +116,11 @@ export class AppProcess {
   async getJson(path: string): Promise<{ status: number; body: any }> {
     const response = await fetch(`${this.baseUrl}${path}`);
     return { status: response.status, body: await response.json() };
+  }
+
+  /** Sends a signal and returns at once (SIGKILL: the crash no shutdown hook sees). */
+  kill(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
   }
 
   /** SIGTERM, then the exit code. */

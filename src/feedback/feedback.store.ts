@@ -1,0 +1,159 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import Database from 'better-sqlite3';
+import type { AppConfig } from '../config/app-config.js';
+import { FeedbackErrorCode, FeedbackException } from './feedback.exception.js';
+import type { TrainingFeedback } from './training-feedback.js';
+
+export interface PendingFeedback {
+  key: string;
+  feedback: TrainingFeedback;
+  attempts: number;
+}
+
+export interface FeedbackStoreStats {
+  pending: number;
+  oldestPendingSeconds: number;
+  deadLetters: number;
+}
+
+/** A delivered verdict's key is remembered this long, so a replay on the stream is not sent again. */
+const DELIVERED_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS pending (
+    key TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT
+  );
+  CREATE INDEX IF NOT EXISTS pending_due ON pending (next_attempt_at);
+  CREATE TABLE IF NOT EXISTS dead_letters (
+    key TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    failed_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    reason TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS delivered (key TEXT PRIMARY KEY, delivered_at INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS delivered_age ON delivered (delivered_at);
+`;
+
+/**
+ * The durable feedback store, and nothing else: SQLite in WAL mode under FEEDBACK_STORE_PATH. A verdict
+ * is written here before anything else happens to it and leaves only once CXone took it (or refused it
+ * for good, into dead_letters).
+ */
+@Injectable()
+export class FeedbackStore implements OnApplicationShutdown {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(config: ConfigService<AppConfig, true>) {
+    const directory = config.get('feedback', { infer: true }).storePath;
+    try {
+      mkdirSync(directory, { recursive: true });
+      this.db = new Database(join(directory, 'feedback.sqlite3'));
+      this.db.pragma('journal_mode = WAL');
+      // FULL: a verdict acknowledged as stored survives a crash of the process and of the machine.
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw new FeedbackException(
+        FeedbackErrorCode.StoreUnavailable,
+        `feedback store at ${directory} cannot be opened: ${(error as Error).message}`,
+      );
+    }
+    this.statements = {
+      known: this.db.prepare(
+        `SELECT 1 FROM pending WHERE key = ? UNION ALL SELECT 1 FROM dead_letters WHERE key = ?
+         UNION ALL SELECT 1 FROM delivered WHERE key = ? LIMIT 1`,
+      ),
+      insert: this.db.prepare('INSERT INTO pending (key, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?)'),
+      due: this.db.prepare(
+        'SELECT key, payload, attempts FROM pending WHERE next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?',
+      ),
+      allDue: this.db.prepare('UPDATE pending SET next_attempt_at = ? WHERE next_attempt_at > ?'),
+      nextDue: this.db.prepare('SELECT MIN(next_attempt_at) AS at FROM pending'),
+      remove: this.db.prepare('DELETE FROM pending WHERE key = ?'),
+      remember: this.db.prepare('INSERT OR REPLACE INTO delivered (key, delivered_at) VALUES (?, ?)'),
+      forgetDelivered: this.db.prepare('DELETE FROM delivered WHERE delivered_at < ?'),
+      reschedule: this.db.prepare('UPDATE pending SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE key = ?'),
+      bury: this.db.prepare(
+        `INSERT OR REPLACE INTO dead_letters (key, payload, created_at, failed_at, attempts, reason)
+         SELECT key, payload, created_at, ?, ?, ? FROM pending WHERE key = ?`,
+      ),
+      stats: this.db.prepare(
+        `SELECT (SELECT COUNT(*) FROM pending) AS pending, (SELECT MIN(created_at) FROM pending) AS oldest,
+                (SELECT COUNT(*) FROM dead_letters) AS dead`,
+      ),
+    };
+  }
+
+  /** Stores a new verdict; false when this verdict is already pending, delivered or dead-lettered. */
+  add(key: string, feedback: TrainingFeedback, now = Date.now()): boolean {
+    return this.db.transaction(() => {
+      if (this.statements.known.get(key, key, key)) return false;
+      this.statements.insert.run(key, JSON.stringify(feedback), now, now);
+      return true;
+    })();
+  }
+
+  due(limit: number, now = Date.now()): PendingFeedback[] {
+    const rows = this.statements.due.all(now, limit) as { key: string; payload: string; attempts: number }[];
+    return rows.map((row) => ({
+      key: row.key,
+      feedback: JSON.parse(row.payload) as TrainingFeedback,
+      attempts: row.attempts,
+    }));
+  }
+
+  /** Makes every pending verdict due now (at start-up: a restart often follows a fix). */
+  makeAllDue(now = Date.now()): void {
+    this.statements.allDue.run(now, now);
+  }
+
+  /** When the next pending verdict is due, if any is pending. */
+  nextDueAt(): number | undefined {
+    const row = this.statements.nextDue.get() as { at: number | null };
+    return row.at ?? undefined;
+  }
+
+  markDelivered(key: string, now = Date.now()): void {
+    this.db.transaction(() => {
+      this.statements.remove.run(key);
+      this.statements.remember.run(key, now);
+      this.statements.forgetDelivered.run(now - DELIVERED_MEMORY_MS);
+    })();
+  }
+
+  reschedule(key: string, attempts: number, nextAttemptAt: number, lastError: string): void {
+    this.statements.reschedule.run(attempts, nextAttemptAt, lastError.slice(0, 500), key);
+  }
+
+  deadLetter(key: string, attempts: number, reason: string, now = Date.now()): void {
+    this.db.transaction(() => {
+      this.statements.bury.run(now, attempts, reason.slice(0, 500), key);
+      this.statements.remove.run(key);
+    })();
+  }
+
+  stats(now = Date.now()): FeedbackStoreStats {
+    const row = this.statements.stats.get() as { pending: number; oldest: number | null; dead: number };
+    return {
+      pending: row.pending,
+      oldestPendingSeconds: row.oldest === null ? 0 : Math.max(0, Math.floor((now - row.oldest) / 1000)),
+      deadLetters: row.dead,
+    };
+  }
+
+  onApplicationShutdown(): void {
+    if (this.db.open) this.db.close();
+  }
+}

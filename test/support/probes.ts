@@ -1,0 +1,72 @@
+import type { CxoneSimulator, RecordedRequest } from '../../src/simulator/index.js';
+import type { AppProcess } from './app-process.js';
+import { cardsFor, fragment, turnEnd } from './events.js';
+
+/**
+ * Timers and Date.now() both have millisecond granularity (and the service and the simulator read the
+ * clock at slightly different moments), so "waited at least N ms" is checked as ≥ N - this.
+ */
+export const CLOCK_SLACK_MS = 10;
+
+/** What `/health/ready` reports, whatever its status (terminus puts every indicator in `details`). */
+export interface Readiness {
+  status: number;
+  stream: { status: string; state: string; reconnects: number; lastCloseCode?: number; lastError?: string };
+  token: { status: string; valid: boolean; expiresInSeconds: number; refreshes: number; failures: number };
+  pipeline: {
+    interactions: number;
+    evictedInteractions: number;
+    utterances: Record<string, number>;
+    counters: Record<string, number>;
+  };
+}
+
+export async function readiness(app: AppProcess): Promise<Readiness> {
+  const { status, body } = await app.getJson('/health/ready');
+  const details = body.details ?? { ...body.info, ...body.error };
+  return { status, stream: details.stream, token: details.token, pipeline: details.pipeline };
+}
+
+/** A counter from the readiness details (0 when it was never incremented). */
+export function counter(ready: Readiness, name: string): number {
+  return ready.pipeline?.counters?.[name] ?? 0;
+}
+
+/** One customer turn: a fragment and TURN_END. */
+export function askFor(simulator: CxoneSimulator, interactionId: string, text = 'I need to reset my voicemail PIN') {
+  simulator.send(fragment(interactionId, text));
+  simulator.send(turnEnd(interactionId));
+}
+
+/** The first card push the simulator accepted (201) for the interaction. */
+export function acceptedPush(
+  simulator: CxoneSimulator,
+  interactionId: string,
+  timeoutMs = 20_000,
+): Promise<RecordedRequest<any>> {
+  return simulator.waitFor(
+    () => cardsFor(simulator, interactionId).find((request) => request.status === 201),
+    timeoutMs,
+    `an accepted card push for ${interactionId}`,
+  );
+}
+
+/** The bearer token a recorded REST request carried. */
+export function bearerOf(request: RecordedRequest<unknown>): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+}
+
+/** Every bearer token the simulator saw on its REST endpoints. */
+export function bearersSeen(simulator: CxoneSimulator): Set<string> {
+  const tokens = new Set<string>();
+  for (const request of [...simulator.received.searches, ...simulator.received.cards, ...simulator.received.feedback]) {
+    const token = bearerOf(request);
+    if (token) tokens.add(token);
+  }
+  return tokens;
+}
+
+/** Milliseconds between consecutive arrivals. */
+export function gaps(requests: readonly RecordedRequest<unknown>[]): number[] {
+  return requests.slice(1).map((request, i) => request.at - requests[i].at);
+}
