@@ -4,10 +4,13 @@
 
 # ---- build: full install, compile, then drop the dev dependencies ----
 FROM node:22-slim AS build
+# better-sqlite3 is a native addon: a prebuilt binary is fetched when one exists for this Node/arch,
+# otherwise node-gyp compiles it, which needs these.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json nest-cli.json ./
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
