@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigException } from './config/config.exception.js';
 import type { LogLevel } from './config/environment.variables.js';
+import { createLogger } from './logging/pino-logger.service.js';
 
 const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
   fatal: ['fatal'],
@@ -24,8 +25,10 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
-  const { port, logLevel, mode } = config.get('app', { infer: true });
-  app.useLogger(NEST_LEVELS[logLevel]);
+  const { port, logLevel, mode, env } = config.get('app', { infer: true });
+  // Levels first (Nest filters before calling the logger), then pino, which also prints the buffered lines.
+  Logger.overrideLogger(NEST_LEVELS[logLevel]);
+  app.useLogger(createLogger({ level: logLevel, env }));
   await app.listen(port);
   Logger.log(`Agent assist service listening on port ${port} (${mode} mode)`, 'Bootstrap');
   exitCleanlyOn(['SIGTERM', 'SIGINT'], app);

@@ -1,6 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { Counters } from './counters.js';
+import { register } from 'prom-client';
+import { Counters, METRICS_REGISTRY } from './counters.js';
 
 @Global()
-@Module({ providers: [Counters], exports: [Counters] })
+@Module({
+  // The default registry is the one `GET /metrics` (PrometheusModule) exports.
+  providers: [{ provide: METRICS_REGISTRY, useValue: register }, Counters],
+  exports: [Counters],
+})
 export class CommonModule {}

@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateEnvironment } from './app-config.js';
+import { isLoopbackHost, validateEnvironment } from './app-config.js';
 import { ConfigException } from './config.exception.js';
+import { ACCEPTED_VARIABLES } from './environment.variables.js';
 
 function failure(env: Record<string, string>): ConfigException {
   try {
@@ -94,5 +95,58 @@ describe(validateEnvironment.name, () => {
       port: 3000,
       mode: 'sandbox',
     });
+  });
+
+  describe('plain http/ws URLs in production', () => {
+    const production = {
+      NODE_ENV: 'production',
+      CXONE_CLIENT_ID: 'id',
+      CXONE_CLIENT_SECRET: 'secret',
+    };
+
+    it('refuses each insecure URL to a remote host, naming it once', () => {
+      const error = failure({
+        ...production,
+        CXONE_TOKEN_URL: 'http://cxone.example.com/oauth/token',
+        CXONE_API_BASE_URL: 'http://cxone.example.com',
+        CXONE_STREAM_URL: 'ws://cxone.example.com/stream',
+      });
+      expect(error.variables).toEqual(['CXONE_TOKEN_URL', 'CXONE_API_BASE_URL', 'CXONE_STREAM_URL']);
+      expect(error.message.match(/Invalid configuration/g)).toHaveLength(1);
+      expect(error.message).toContain('ALLOW_INSECURE_CXONE_URLS');
+    });
+
+    it('accepts https/wss, loopback, and the explicit opt-in', () => {
+      expect(validateEnvironment(production).app.mode).toBe('tenant');
+      const loopback = {
+        ...production,
+        CXONE_TOKEN_URL: 'http://127.0.0.1:4000/oauth/token',
+        CXONE_API_BASE_URL: 'http://localhost:4000',
+        CXONE_STREAM_URL: 'ws://[::1]:4000/stream',
+      };
+      expect(validateEnvironment(loopback).cxone.apiBaseUrl).toBe('http://localhost:4000');
+      const optIn = { ...production, CXONE_API_BASE_URL: 'http://cxone-sim:4000', ALLOW_INSECURE_CXONE_URLS: 'true' };
+      expect(validateEnvironment(optIn).cxone.apiBaseUrl).toBe('http://cxone-sim:4000');
+    });
+
+    it('leaves development alone and validates the opt-in itself', () => {
+      expect(validateEnvironment({ CXONE_API_BASE_URL: 'http://cxone-sim:4000' }).app.env).toBe('development');
+      expect(failure({ ALLOW_INSECURE_CXONE_URLS: 'yes' }).variables).toEqual(['ALLOW_INSECURE_CXONE_URLS']);
+    });
+
+    it('knows loopback hosts', () => {
+      for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', 'sim.localhost']) {
+        expect(isLoopbackHost(host), host).toBe(true);
+      }
+      for (const host of ['example.com', '10.0.0.1', '127.0.0.1.nip.io', 'localhost.example.com']) {
+        expect(isLoopbackHost(host), host).toBe(false);
+      }
+    });
+  });
+
+  it('lists every accepted variable, including *_FILE and IGNORE_ENV_FILE', () => {
+    expect(ACCEPTED_VARIABLES).toEqual(
+      expect.arrayContaining(['PORT', 'CXONE_CLIENT_ID_FILE', 'IGNORE_ENV_FILE', 'ALLOW_INSECURE_CXONE_URLS']),
+    );
   });
 });

@@ -3,7 +3,12 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Speaker } from '../stream/stream-events.js';
 import { ConfigErrorCode, ConfigException } from './config.exception.js';
-import { EnvironmentVariables, FILE_BACKED_VARIABLES, type LogLevel } from './environment.variables.js';
+import {
+  CXONE_URL_VARIABLES,
+  EnvironmentVariables,
+  FILE_BACKED_VARIABLES,
+  type LogLevel,
+} from './environment.variables.js';
 
 export type RunMode = 'tenant' | 'sandbox';
 
@@ -87,6 +92,7 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
     problems.push('CXONE_CLIENT_ID: required in production (sandbox mode is for development only)');
     problems.push('CXONE_CLIENT_SECRET: required in production (sandbox mode is for development only)');
   }
+  if (production && vars.ALLOW_INSECURE_CXONE_URLS !== 'true') problems.push(...insecureUrls(vars));
   if (vars.BUFFER_MAX_MS < vars.BUFFER_SILENCE_MS) {
     problems.push('BUFFER_MAX_MS: must not be shorter than BUFFER_SILENCE_MS');
   }
@@ -99,6 +105,34 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
     );
   }
   return toAppConfig(vars, hasId ? 'tenant' : 'sandbox');
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
+
+/** Loopback never leaves the host (a sidecar, a local simulator): plain http/ws is acceptable there. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return LOOPBACK_HOSTS.has(host) || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Production: a token or transcript in clear text over the network is refused, one line per variable. */
+function insecureUrls(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  for (const name of CXONE_URL_VARIABLES) {
+    let url: URL;
+    try {
+      url = new URL(vars[name]);
+    } catch {
+      continue; // already reported by the validation
+    }
+    if ((url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname)) {
+      problems.push(
+        `${name}: plain ${url.protocol.slice(0, -1)} to a non-loopback host is refused in production ` +
+          `(use ${url.protocol === 'http:' ? 'https' : 'wss'}, or set ALLOW_INSECURE_CXONE_URLS=true)`,
+      );
+    }
+  }
+  return problems;
 }
 
 function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {

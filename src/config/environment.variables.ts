@@ -49,7 +49,23 @@ export class EnvironmentVariables {
 
   @Type(() => Number) @IsInt() @Min(0) @Max(120_000) SHUTDOWN_DRAIN_MS: number = 8000;
   @IsIn(['true', 'false']) SANDBOX_DEMO: string = 'true';
+  /** Production refuses plain http/ws CXone URLs to other hosts than loopback unless this is `true`. */
+  @IsIn(['true', 'false']) ALLOW_INSECURE_CXONE_URLS: string = 'false';
 }
 
 /** Variables whose value may come from a file named by `<NAME>_FILE` (Kubernetes secrets). */
 export const FILE_BACKED_VARIABLES = ['CXONE_CLIENT_ID', 'CXONE_CLIENT_SECRET'] as const;
+
+/** The CXone URLs production wants encrypted (https/wss) unless they point at loopback. */
+export const CXONE_URL_VARIABLES = ['CXONE_TOKEN_URL', 'CXONE_API_BASE_URL', 'CXONE_STREAM_URL'] as const;
+
+/**
+ * Every variable the service reads: the validated ones, the `*_FILE` secret variants and
+ * `IGNORE_ENV_FILE` (read by the ConfigModule itself). Manifests and examples may set only these.
+ */
+export const ACCEPTED_VARIABLES: readonly string[] = [
+  ...Object.keys(new EnvironmentVariables()),
+  ...FILE_BACKED_VARIABLES,
+  ...FILE_BACKED_VARIABLES.map((name) => `${name}_FILE`),
+  'IGNORE_ENV_FILE',
+].filter((name, index, all) => all.indexOf(name) === index);

@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { type AxiosResponse, isAxiosError } from 'axios';
-import { defer, from, map, type Observable, retry, switchMap, throwError, timer } from 'rxjs';
+import { defer, finalize, from, map, type Observable, retry, switchMap, tap, throwError, timer } from 'rxjs';
 import { AuthService } from '../auth/auth.service.js';
 import { parseRetryAfter } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
@@ -50,6 +50,8 @@ export class CxoneApiClient {
     let tokenRefreshed = false;
     let tokenUsed = '';
     const maxAttempts = call.maxAttempts ?? this.maxAttempts;
+    const startedAt = performance.now();
+    let outcome: string | undefined;
     return defer(() => from(this.tokenFor(call))).pipe(
       switchMap((token) => {
         tokenUsed = token;
@@ -79,7 +81,10 @@ export class CxoneApiClient {
               return timer(0);
             case 'retry':
               this.counters.increment(`http_retries{operation="${call.operation}",cause="${decision.cause}"}`);
-              this.logger.debug(`${call.operation}: ${decision.cause}, retry ${failures} in ${decision.delayMs} ms`);
+              this.logger.debug({
+                msg: `${call.operation}: ${decision.cause}, retry ${failures} in ${decision.delayMs} ms`,
+                operation: call.operation,
+              });
               return timer(decision.delayMs);
             case 'give-up':
               return throwError(() => this.giveUp(call, decision.cause, decision.status, retryAfterOf(error)));
@@ -87,6 +92,20 @@ export class CxoneApiClient {
         },
       }),
       map((response: AxiosResponse<T>) => response.data),
+      tap({
+        complete: () => (outcome ??= 'success'),
+        error: (error: unknown) => (outcome ??= outcomeOf(error)),
+      }),
+      // The whole call, retries and backoff included: what the assist loop actually waited for.
+      finalize(() => this.record(call.operation, outcome ?? 'cancelled', startedAt)),
+    );
+  }
+
+  private record(operation: string, outcome: string, startedAt: number): void {
+    this.counters.increment(`cxone_requests{operation="${operation}",outcome="${outcome}"}`);
+    this.counters.observe(
+      `cxone_request_duration_seconds{operation="${operation}",outcome="${outcome}"}`,
+      (performance.now() - startedAt) / 1000,
     );
   }
 
@@ -108,9 +127,11 @@ export class CxoneApiClient {
     const statusText = status ? `HTTP ${status}` : 'no answer';
     switch (cause) {
       case 'forbidden':
-        this.logger.error(
-          `${call.operation}: forbidden (HTTP 403); the OAuth client probably lacks the '${call.scope}' scope`,
-        );
+        this.logger.error({
+          msg: `${call.operation}: forbidden (HTTP 403); the OAuth client probably lacks the '${call.scope}' scope`,
+          operation: call.operation,
+          scope: call.scope,
+        });
         return new CxoneApiException(
           CxoneApiErrorCode.Forbidden,
           call.operation,
@@ -132,7 +153,7 @@ export class CxoneApiClient {
           status,
         );
       case 'no-token':
-        this.logger.warn(`${call.operation}: no access token could be obtained`);
+        this.logger.warn({ msg: `${call.operation}: no access token could be obtained`, operation: call.operation });
         return new CxoneApiException(CxoneApiErrorCode.NoToken, call.operation, 'no access token could be obtained');
       case 'exhausted':
         return new CxoneApiException(
@@ -144,6 +165,18 @@ export class CxoneApiClient {
         );
     }
   }
+}
+
+const OUTCOMES: Record<CxoneApiErrorCode, string> = {
+  [CxoneApiErrorCode.Forbidden]: 'forbidden',
+  [CxoneApiErrorCode.Unauthorized]: 'unauthorized',
+  [CxoneApiErrorCode.Rejected]: 'rejected',
+  [CxoneApiErrorCode.RetriesExhausted]: 'exhausted',
+  [CxoneApiErrorCode.NoToken]: 'no-token',
+};
+
+function outcomeOf(error: unknown): string {
+  return error instanceof CxoneApiException ? OUTCOMES[error.code] : 'error';
 }
 
 /** The wait a 429 asked for, so whoever retries later (the feedback store) still honours it. */

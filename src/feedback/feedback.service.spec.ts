@@ -143,7 +143,9 @@ describe(FeedbackService.name, () => {
     await vi.advanceTimersByTimeAsync(60 * 60 * 1000);
     expect(send).toHaveBeenCalledTimes(1);
     expect(sut.stats()).toMatchObject({ pending: 0, deadLetters: 1 });
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('dead letters'));
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ msg: expect.stringContaining('dead letters'), interactionId: expect.any(String) }),
+    );
   });
 
   it('refuses a verdict when the backlog is full, with an error log', async () => {
@@ -154,7 +156,13 @@ describe(FeedbackService.name, () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(sut.stats().pending).toBe(2);
     expect(counters.get('feedback_refused_backlog_full')).toBe(1);
-    expect(error).toHaveBeenCalledWith(expect.stringContaining('kb-3'));
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({
+        msg: expect.stringContaining('kb-3'),
+        insightId: 'kb-3',
+        interactionId: expect.any(String),
+      }),
+    );
   });
 
   it('stops delivering on shutdown and leaves what is pending in the store', async () => {

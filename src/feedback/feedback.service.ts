@@ -63,7 +63,10 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     const label = describeVerdict(feedback);
     if (this.store.stats().pending >= this.maxPending) {
       this.counters.increment('feedback_refused_backlog_full');
-      this.logger.error(`Feedback backlog full (${this.maxPending} pending); verdict NOT stored: ${label}`);
+      this.logger.error({
+        msg: `Feedback backlog full (${this.maxPending} pending); verdict NOT stored: ${label}`,
+        ...aboutVerdict(feedback),
+      });
       return;
     }
     let stored: boolean;
@@ -71,12 +74,15 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
       stored = this.store.add(key, feedback);
     } catch (error) {
       this.counters.increment('feedback_store_failures');
-      this.logger.error(`Feedback store write failed; verdict NOT stored: ${label}: ${(error as Error).message}`);
+      this.logger.error({
+        msg: `Feedback store write failed; verdict NOT stored: ${label}: ${(error as Error).message}`,
+        ...aboutVerdict(feedback),
+      });
       return;
     }
     if (!stored) {
       this.counters.increment('feedback_duplicates');
-      this.logger.warn(`Duplicate verdict ignored (already stored): ${label}`);
+      this.logger.warn({ msg: `Duplicate verdict ignored (already stored): ${label}`, ...aboutVerdict(feedback) });
       return;
     }
     this.counters.increment('feedback_stored');
@@ -128,21 +134,25 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
       await lastValueFrom(this.training.send(entry.feedback, entry.key), { defaultValue: undefined });
       this.store.markDelivered(entry.key);
       this.counters.increment('feedback_delivered');
-      this.logger.log(`Training feedback delivered: ${label}`);
+      this.logger.log({ msg: `Training feedback delivered: ${label}`, ...aboutVerdict(entry.feedback) });
     } catch (error) {
       const failure = error as Error;
       if (failure instanceof CxoneApiException && PERMANENT.has(failure.code)) {
         this.store.deadLetter(entry.key, attempts, failure.message);
         this.counters.increment('feedback_dead_letters');
-        this.logger.error(`Training feedback refused for good, moved to dead letters: ${label}: ${failure.message}`);
+        this.logger.error({
+          msg: `Training feedback refused for good, moved to dead letters: ${label}: ${failure.message}`,
+          ...aboutVerdict(entry.feedback),
+        });
       } else {
         const retryAfterMs = failure instanceof CxoneApiException ? (failure.retryAfterMs ?? 0) : 0;
         const delay = Math.max(backoffDelay(attempts, REDELIVERY_BACKOFF), retryAfterMs);
         this.store.reschedule(entry.key, attempts, Date.now() + delay, failure.message);
         this.counters.increment('feedback_redeliveries');
-        this.logger.warn(
-          `Training feedback not delivered yet (${failure.message}); retry ${attempts} in ${delay} ms: ${label}`,
-        );
+        this.logger.warn({
+          msg: `Training feedback not delivered yet (${failure.message}); retry ${attempts} in ${delay} ms: ${label}`,
+          ...aboutVerdict(entry.feedback),
+        });
       }
     } finally {
       this.inDelivery.delete(entry.key);
@@ -157,6 +167,11 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     this.wakeTimer = setTimeout(() => this.deliverDue(), Math.max(next - Date.now(), 0));
     this.wakeTimer.unref();
   }
+}
+
+/** Log fields of a verdict: every line about a conversation carries its interactionId. */
+function aboutVerdict(feedback: { action: string; insightId: string; interactionId: string }) {
+  return { interactionId: feedback.interactionId, insightId: feedback.insightId, action: feedback.action };
 }
 
 function describeVerdict(feedback: { action: string; insightId: string; interactionId: string }): string {

@@ -42,11 +42,20 @@ export class InsightsService {
           utterance.interactionId,
           cards.map((card) => card.id),
         );
+        const latencyMs = Date.now() - utterance.flushedAt;
         this.counters.increment('cards_pushed', cards.length);
-        this.logger.log(
-          `Pushed ${cards.length} card(s) for interaction ${utterance.interactionId} ` +
-            `(utterance ${utterance.seq}, ${utterance.reason}, ${Date.now() - utterance.flushedAt} ms after the flush)`,
-        );
+        // End to end: from the flush trigger (TURN_END, silence…) to the cards accepted by CXone.
+        this.counters.observe('assist_e2e_latency_seconds', latencyMs / 1000);
+        this.logger.log({
+          msg:
+            `Pushed ${cards.length} card(s) for interaction ${utterance.interactionId} ` +
+            `(utterance ${utterance.seq}, ${utterance.reason}, ${latencyMs} ms after the flush)`,
+          interactionId: utterance.interactionId,
+          utteranceSeq: utterance.seq,
+          flushReason: utterance.reason,
+          cards: cards.length,
+          latencyMs,
+        });
       }),
     );
   }

@@ -2,18 +2,17 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { ConfigService } from '@nestjs/config';
 import {
   catchError,
-  concat,
   concatMap,
   debounceTime,
   EMPTY,
   filter,
   finalize,
   groupBy,
+  ignoreElements,
   type GroupedObservable,
   map,
   merge,
   mergeMap,
-  NEVER,
   type Observable,
   race,
   share,
@@ -34,6 +33,7 @@ import { PrivacyService } from '../privacy/privacy.service.js';
 import { StreamService } from '../stream/stream.service.js';
 import type { InsightVerdictEvent, StreamEvent } from '../stream/stream-events.js';
 import { withinCardDeadline } from './card-deadline.js';
+import { InteractionEndSignals } from './interaction-end-signals.js';
 
 /** An interaction with no utterance for this long is closed in the pipeline (its dedupe memory goes). */
 const INTERACTION_IDLE_MS = 10 * 60 * 1000;
@@ -78,10 +78,10 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       // Personal data goes before any text leaves the service.
       map((utterance) => this.privacy.redact(utterance)),
     );
-    const endedInteractions$ = events$.pipe(filter((event) => event.type === 'INTERACTION_ENDED'));
+    const endSignals = new InteractionEndSignals();
     const assistCards$ = utterances$.pipe(
       groupBy((utterance) => utterance.interactionId, {
-        duration: (interaction$) => closeWhenInteractionIsOver(interaction$, endedInteractions$),
+        duration: (interaction$) => closeWhenInteractionIsOver(interaction$, endSignals),
       }),
       mergeMap((interaction$) =>
         interaction$.pipe(
@@ -95,12 +95,14 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       ),
     );
     // Verdicts are stored durably at once; the feedback service delivers them from the store.
+    // Subscribed after the buffer (merge order below): an interaction's last utterance is out first.
+    const interactionEnds$ = events$.pipe(tap(endSignals.onEvent), ignoreElements());
     const trainingFeedback$ = events$.pipe(
       filter(isVerdict),
       tap((verdict) => this.feedback.record(verdict)),
     );
     this.drained = new Promise<void>((resolve) => {
-      this.subscription = merge(assistCards$, trainingFeedback$).subscribe({
+      this.subscription = merge(assistCards$, interactionEnds$, trainingFeedback$).subscribe({
         complete: resolve,
         error: (error: Error) => {
           // Every step catches its own failures; reaching here is a bug. Liveness reports it so the
@@ -162,17 +164,23 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
 
   private dropLate(utterance: Utterance, step: 'searching' | 'pushing'): void {
     this.counters.increment(`cards_dropped_late{step="${step}"}`);
-    this.logger.warn(
-      `Cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}) dropped: ` +
+    this.logger.warn({
+      msg:
+        `Cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}) dropped: ` +
         `still ${step} ${this.cardDeadlineMs} ms after the flush, too late to help`,
-    );
+      interactionId: utterance.interactionId,
+      utteranceSeq: utterance.seq,
+      step,
+    });
   }
 
   private skip(utterance: Utterance, error: Error): Observable<never> {
     this.counters.increment('assist_failures');
-    this.logger.warn(
-      `No cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}): ${error.message}`,
-    );
+    this.logger.warn({
+      msg: `No cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}): ${error.message}`,
+      interactionId: utterance.interactionId,
+      utteranceSeq: utterance.seq,
+    });
     return EMPTY;
   }
 
@@ -192,13 +200,10 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
 
 function closeWhenInteractionIsOver(
   interaction$: GroupedObservable<string, Utterance>,
-  endedInteractions$: Observable<StreamEvent>,
+  endSignals: InteractionEndSignals,
 ): Observable<unknown> {
-  // A duration that completes without emitting completes its group at once (RxJS groupBy), and at
-  // shutdown the stream completes first: keep the end-of-call signal open until it really fires.
-  const ended$ = concat(endedInteractions$.pipe(filter((event) => event.interactionId === interaction$.key)), NEVER);
   // The buffer flushes the last utterance while it handles INTERACTION_ENDED, before a group born of
   // that utterance can hear the event: the utterance's own reason closes such a group.
   const lastUtterance$ = interaction$.pipe(filter((utterance) => utterance.reason === 'interaction-ended'));
-  return race(ended$, lastUtterance$, interaction$.pipe(debounceTime(INTERACTION_IDLE_MS)));
+  return race(endSignals.endOf(interaction$.key), lastUtterance$, interaction$.pipe(debounceTime(INTERACTION_IDLE_MS)));
 }

@@ -1,12 +1,18 @@
 import { Global, Module } from '@nestjs/common';
 import { CXONE_CONNECTION } from '../common/cxone-connection.js';
+import { SandboxController, SandboxOnlyGuard } from './sandbox.controller.js';
 import { SandboxService } from './sandbox.service.js';
 
-/** Provides the CXone connection to every module: the configured tenant, or the sandbox simulator. */
+/**
+ * Provides the CXone connection to every module: the configured tenant, or the sandbox simulator. In
+ * sandbox mode it also serves the agent desktop preview at /sandbox (a 404 in tenant mode).
+ */
 @Global()
 @Module({
+  controllers: [SandboxController],
   providers: [
     SandboxService,
+    SandboxOnlyGuard,
     {
       provide: CXONE_CONNECTION,
       inject: [SandboxService],

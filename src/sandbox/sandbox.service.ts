@@ -3,7 +3,21 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { ConfigService } from '@nestjs/config';
 import type { CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
-import { CxoneSimulator, loadConversations } from '../simulator/index.js';
+import { CxoneSimulator, loadConversations, type Conversation } from '../simulator/index.js';
+import { SandboxFeed } from './sandbox-feed.js';
+
+/** Faults the preview page can inject into the simulated tenant. */
+export const SANDBOX_FAULTS = [
+  'drop-socket',
+  'rate-limit-storm',
+  'expire-tokens',
+  'training-down',
+  'training-up',
+] as const;
+export type SandboxFault = (typeof SANDBOX_FAULTS)[number];
+
+const UTTERANCE_WORDS_PER_FRAGMENT = 4;
+const UTTERANCE_FRAGMENT_GAP_MS = 150;
 
 const DEMO_START_DELAY_MS = 1500;
 const DEMO_PAUSE_BETWEEN_CONVERSATIONS_MS = 4000;
@@ -18,6 +32,10 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
   private simulator?: CxoneSimulator;
   private demoTimer?: NodeJS.Timeout;
   private stopped = false;
+  private unsubscribeFeed?: () => void;
+  private conversationList?: Conversation[];
+  /** What the agent desktop preview shows (fed by the simulator's activity). */
+  readonly feed = new SandboxFeed();
 
   constructor(private readonly config: ConfigService<AppConfig, true>) {}
 
@@ -35,6 +53,7 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
     const clientId = 'sandbox-client';
     const clientSecret = randomBytes(24).toString('base64url');
     this.simulator = new CxoneSimulator({ clientId, clientSecret });
+    this.unsubscribeFeed = this.simulator.onActivity(this.feed.ingest);
     await this.simulator.start();
     this.logger.warn(
       `SANDBOX MODE: no CXone credentials configured, so the service runs against its built-in CXone simulator at ${this.simulator.baseUrl}`,
@@ -57,7 +76,89 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.demoTimer);
+    this.unsubscribeFeed?.();
     await this.simulator?.stop();
+  }
+
+  /** The scripted conversations (loaded once). */
+  conversations(): Conversation[] {
+    this.conversationList ??= loadConversations();
+    return this.conversationList;
+  }
+
+  /** Plays a scripted conversation under a fresh interactionId (returned at once; it plays on). */
+  startConversation(conversation: Conversation): string {
+    const simulator = this.requireSimulator();
+    const interactionId = `${conversation.id}-${randomBytes(3).toString('hex')}`;
+    this.feed.begin(interactionId, conversation.title);
+    simulator.playConversation(conversation, { interactionId }).catch(() => undefined);
+    return interactionId;
+  }
+
+  /** A customer utterance, as CXone streams one: a few words per fragment, then TURN_END. */
+  speak(text: string, interactionId = `typed-${randomBytes(3).toString('hex')}`): string {
+    const simulator = this.requireSimulator();
+    const words = text.trim().split(/\s+/);
+    const fragments: string[] = [];
+    for (let i = 0; i < words.length; i += UTTERANCE_WORDS_PER_FRAGMENT) {
+      fragments.push(words.slice(i, i + UTTERANCE_WORDS_PER_FRAGMENT).join(' '));
+    }
+    this.feed.begin(interactionId, 'Typed utterance');
+    void (async () => {
+      for (const fragment of fragments) {
+        if (this.stopped) return;
+        simulator.send({ type: 'TRANSCRIPT_FRAGMENT', interactionId, speaker: 'CUSTOMER', text: fragment });
+        await new Promise((resolve) => setTimeout(resolve, UTTERANCE_FRAGMENT_GAP_MS));
+      }
+      if (!this.stopped) simulator.send({ type: 'DIALOG_STATE', interactionId, state: 'TURN_END' });
+    })();
+    return interactionId;
+  }
+
+  /** The agent's click, sent down the stream exactly as CXone would. Returns the sockets reached. */
+  verdict(interactionId: string, insightId: string, verdict: 'ACCEPTED' | 'REJECTED'): number {
+    const type = verdict === 'ACCEPTED' ? 'INSIGHT_ACCEPTED' : 'INSIGHT_REJECTED';
+    return this.requireSimulator().send({ type, interactionId, insightId });
+  }
+
+  injectFault(fault: SandboxFault, count: number | undefined): string {
+    const simulator = this.requireSimulator();
+    let description: string;
+    switch (fault) {
+      case 'drop-socket':
+        simulator.dropConnections();
+        description = 'dropped the Agent Assist stream socket';
+        break;
+      case 'rate-limit-storm': {
+        const times = count ?? 5;
+        simulator.failNext('knowledge', { status: 429, retryAfter: '1', times });
+        description = `the next ${times} knowledge searches answer 429 (Retry-After: 1)`;
+        break;
+      }
+      case 'expire-tokens':
+        simulator.revokeTokens();
+        description = 'revoked every issued token';
+        break;
+      case 'training-down': {
+        const times = count ?? 10;
+        simulator.clearFaults('feedback');
+        simulator.failNext('feedback', { status: 503, retryAfter: '2', times });
+        description = `the training endpoint answers 503 to the next ${times} feedback posts`;
+        break;
+      }
+      case 'training-up':
+        simulator.clearFaults('feedback');
+        description = 'the training endpoint is back up';
+        break;
+    }
+    this.feed.notice(`Fault: ${description}`);
+    this.logger.warn(`Sandbox fault injected: ${description}`);
+    return description;
+  }
+
+  private requireSimulator(): CxoneSimulator {
+    if (!this.simulator) throw new Error('sandbox mode is not active');
+    return this.simulator;
   }
 
   /** Plays every scripted conversation in turn, forever, logging what the tenant received. */

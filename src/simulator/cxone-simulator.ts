@@ -12,6 +12,8 @@ import type {
   Fault,
   PlayOptions,
   RecordedRequest,
+  SimActivity,
+  SimActivityListener,
   SimEndpoint,
   SimulatorOptions,
   SimulatorRecords,
@@ -45,6 +47,7 @@ export class CxoneSimulator {
   private stopping: Promise<void> | undefined;
   private port: number | undefined;
   private lifetime = new AbortController();
+  private readonly activityListeners = new Set<SimActivityListener>();
 
   constructor(options: SimulatorOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -64,8 +67,10 @@ export class CxoneSimulator {
       index: new KnowledgeIndex(options.articles ?? loadArticles()),
       credentials: { clientId: options.clientId, clientSecret: options.clientSecret },
       faults: this.faults,
-      record: (endpoint, request) =>
-        appendBounded<RecordedRequest>(this.received[RECORD_LIST_BY_ENDPOINT[endpoint]], request),
+      record: (endpoint, request) => {
+        appendBounded<RecordedRequest>(this.received[RECORD_LIST_BY_ENDPOINT[endpoint]], request);
+        this.notify({ kind: 'request', endpoint, request });
+      },
       lifetime: () => this.lifetime.signal,
       log,
     });
@@ -112,7 +117,9 @@ export class CxoneSimulator {
 
   /** A string is sent raw (for bad-frame tests). Frozen sockets are skipped. Returns sockets reached. */
   send(event: object | string): number {
-    return this.stream.send(event);
+    const reached = this.stream.send(event);
+    this.notify({ kind: 'stream', at: Date.now(), event, reached });
+    return reached;
   }
 
   dropConnections(code?: number, reason?: string): void {
@@ -149,6 +156,17 @@ export class CxoneSimulator {
     return playConversation(script, options, (event) => this.send(event), this.lifetime.signal);
   }
 
+  // ---- observers ----
+
+  /**
+   * Tells `listener` synchronously about every stream event sent and every REST request recorded.
+   * Returns the unsubscribe function. A throwing listener is ignored (it cannot break the simulator).
+   */
+  onActivity(listener: SimActivityListener): () => void {
+    this.activityListeners.add(listener);
+    return () => void this.activityListeners.delete(listener);
+  }
+
   // ---- records ----
 
   /** Clears records and every fault (queued failures, latency, resets, handshake rejections, token ttl). */
@@ -181,6 +199,11 @@ export class CxoneSimulator {
     this.faults.delayNext(endpoint, ms, times);
   }
 
+  /** Drops the queued `failNext` faults of one endpoint (latency, resets and handshake rejections stay). */
+  clearFaults(endpoint: SimEndpoint): void {
+    this.faults.clearFaults(endpoint);
+  }
+
   revokeTokens(): void {
     this.tokens.revokeAll();
   }
@@ -209,6 +232,16 @@ export class CxoneSimulator {
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
     this.log(`listening on ${this.baseUrl}`);
+  }
+
+  private notify(activity: SimActivity): void {
+    for (const listener of this.activityListeners) {
+      try {
+        listener(activity);
+      } catch {
+        // an observer's bug must not break the stream or a REST answer
+      }
+    }
   }
 
   private log(line: string): void {

@@ -34,6 +34,10 @@ export class FaultPlan {
     return head.fault;
   }
 
+  clearFaults(endpoint: SimEndpoint): void {
+    this.queuedFaults.delete(endpoint);
+  }
+
   setLatency(endpoint: SimEndpoint, ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be >= 0 ms, got ${ms}`);
     this.latencyMs.set(endpoint, ms);

@@ -16,6 +16,8 @@ export type {
   PlayOptions,
   RecordedRequest,
   ScriptStep,
+  SimActivity,
+  SimActivityListener,
   SimEndpoint,
   SimulatorOptions,
   SimulatorRecords,

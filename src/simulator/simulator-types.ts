@@ -81,3 +81,12 @@ export interface PlayOptions {
   speed?: number;
   interactionId?: string;
 }
+
+/** What the simulator just did, as told to `onActivity` listeners (synchronously, in order). */
+export type SimActivity =
+  /** An event (object) or raw frame (string) sent down the Agent Assist stream; `reached` = sockets reached. */
+  | { kind: 'stream'; at: number; event: object | string; reached: number }
+  /** A REST request answered (or abandoned) and recorded, e.g. a card push or a feedback post. */
+  | { kind: 'request'; endpoint: SimEndpoint; request: RecordedRequest };
+
+export type SimActivityListener = (activity: SimActivity) => void;

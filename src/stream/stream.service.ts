@@ -193,6 +193,7 @@ export class StreamService {
       this.failures === 1
         ? FIRST_RETRY_MS
         : backoffDelay(this.failures - 1, { initialMs: 500, maxMs: this.settings.reconnectMaxMs });
+    this.counters.increment('stream_reconnects');
     this.setStatus({ state: 'reconnecting', reconnects: this.status().reconnects + 1 });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);

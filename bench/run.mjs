@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// `npm run bench` (builds first). Drives the built service, as a separate process, through the in-repo
+// CXone simulator and writes docs/benchmarks.md + docs/benchmarks-chart.svg. Not part of `npm test`.
+//
+//   node bench/run.mjs [--mode all|load|memory|ingest] [--levels 10,100,1000,2000] [--duration 20]
+//                      [--warmup 3] [--latency 0] [--turns-per-call 4] [--idle 20000]
+//                      [--ingest-step 4] [--rates 10000,25000,50000,75000] [--cpu-prof] [--no-report]
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
+
+// A private copy of dist/ (under node_modules/.cache, so packages still resolve and lint skips it): a rebuild running meanwhile
+// (tests, other work) must not pull the service or the simulator out from under a long run.
+const SNAPSHOT = fileURLToPath(new URL('../node_modules/.cache/assist-bench/dist/', import.meta.url));
+if (
+  process.env.BENCH_KEEP_SNAPSHOT !== '1' &&
+  !existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))
+) {
+  console.error('dist/main.js missing: run `npm run build` first (or use `npm run bench`)');
+  process.exit(1);
+}
+// BENCH_KEEP_SNAPSHOT=1 reuses the previous copy (e.g. to measure a hand-patched build without src changes).
+if (process.env.BENCH_KEEP_SNAPSHOT !== '1') {
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  cpSync(fileURLToPath(new URL('../dist/', import.meta.url)), SNAPSHOT, { recursive: true });
+}
+const { runIngest, runMemory } = await import('./lib/capacity.mjs');
+const { runLoadLevel } = await import('./lib/load.mjs');
+const { writeReport } = await import('./lib/report.mjs');
+const { buildScript } = await import('./lib/script.mjs');
+
+const { values: args } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'all' },
+    levels: { type: 'string', default: '10,100,1000,2000' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    latency: { type: 'string', default: '0' },
+    'turns-per-call': { type: 'string', default: '4' },
+    idle: { type: 'string', default: '20000' },
+    'ingest-step': { type: 'string', default: '4' },
+    rates: { type: 'string', default: '10000,25000,50000,75000' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'no-report': { type: 'boolean', default: false },
+  },
+});
+
+const RESULTS = fileURLToPath(new URL('../node_modules/.cache/assist-bench/latest.json', import.meta.url));
+const PROFILES = fileURLToPath(new URL('../node_modules/.cache/assist-bench/profiles/', import.meta.url));
+mkdirSync(PROFILES, { recursive: true });
+const cpuProfDir = args['cpu-prof'] ? PROFILES : undefined;
+const mode = args.mode;
+// `--mode report` only rewrites docs/ from the last results.
+const modes = mode === 'all' ? ['load', 'memory', 'ingest'] : mode.split(',');
+const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { load: {} };
+results.load ??= {};
+const measuring = ['load', 'memory', 'ingest'].some((m) => modes.includes(m));
+if (measuring) {
+  results.loadAverage = { start: loadavg() };
+  results.command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
+}
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
+
+if (modes.includes('load')) {
+  const turnsPerCall = Number(args['turns-per-call']);
+  const script = buildScript({ turnsPerCall });
+  for (const conversations of args.levels.split(',').map(Number)) {
+    process.stdout.write(`load: ${conversations} conversations, ${args.duration} s... `);
+    const r = await runLoadLevel({
+      conversations,
+      durationS: Number(args.duration),
+      warmupS: Number(args.warmup),
+      latencyMs: Number(args.latency),
+      script,
+      cpuProfDir,
+      turnsPerCall,
+    });
+    r.simLatencyMs = Number(args.latency);
+    delete r.serviceLogTail;
+    results.load[conversations] = r;
+    console.log(
+      `p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} max ${fmt(r.max)} ms; ${r.turns} turns, ${r.lost} lost, ` +
+        `${r.unexpectedCards} unexpected; ${fmt(r.eventsPerS)} ev/s; service ${fmt(r.serviceCpuMsPer1kEvents, 1)} ms CPU/1k ev ` +
+        `(${fmt(r.serviceCpuPct)}% of a core), RSS ${fmt(r.peakRssMb)} MB; bench ${fmt(r.benchCpuPct)}% CPU, ` +
+        `loop lag p99 ${fmt(r.benchLoopLagP99Ms, 1)} ms`,
+    );
+  }
+}
+
+if (modes.includes('memory')) {
+  process.stdout.write(`memory: 2 x ${args.idle} idle buffered interactions... `);
+  results.memory = await runMemory({ perStep: Number(args.idle), cpuProfDir });
+  console.log(
+    `${fmt(results.memory.kbPerInteraction, 2)} KB per interaction (RSS ${results.memory.rssMb.map((m) => fmt(m)).join(' -> ')} MB)`,
+  );
+}
+
+if (modes.includes('ingest')) {
+  console.log('ingest: offered rates, then as fast as the socket drains...');
+  results.ingest = await runIngest({
+    stepS: Number(args['ingest-step']),
+    rates: args.rates.split(',').map(Number),
+    cpuProfDir,
+  });
+  for (const s of results.ingest.steps) {
+    console.log(
+      `  offered ${s.offered}: sent ${fmt(s.sentPerS)}/s, processed ${fmt(s.processedPerS)}/s, service ${fmt(s.serviceCpuPct)}% CPU ` +
+        `(${fmt(s.eventsPerCpuS)} ev per CPU-s), bench ${fmt(s.benchCpuPct)}% CPU`,
+    );
+  }
+}
+
+if (measuring) results.loadAverage.end = loadavg();
+writeFileSync(RESULTS, JSON.stringify(results, null, 2));
+if (!args['no-report']) {
+  const files = writeReport(results, args);
+  console.log(`wrote ${files.join(', ')}`);
+}
