@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CxoneSimulator, type SimActivity } from './index.js';
-
-const CLIENT_ID = 'spec-client';
-const CLIENT_SECRET = 'spec-secret';
+import { issueSpecToken, SPEC_CLIENT_ID, SPEC_CLIENT_SECRET } from './simulator-spec-kit.js';
 
 describe(`${CxoneSimulator.name} activity observers and clearFaults`, () => {
   let sut: CxoneSimulator;
 
   beforeEach(async () => {
-    sut = new CxoneSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    sut = new CxoneSimulator({ clientId: SPEC_CLIENT_ID, clientSecret: SPEC_CLIENT_SECRET });
     await sut.start();
   });
 
@@ -16,17 +14,7 @@ describe(`${CxoneSimulator.name} activity observers and clearFaults`, () => {
     await sut.stop();
   });
 
-  async function token(): Promise<string> {
-    const response = await fetch(sut.tokenUrl, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-      }),
-    });
-    return ((await response.json()) as { access_token: string }).access_token;
-  }
+  const token = () => issueSpecToken(sut);
 
   function postFeedback(bearer: string): Promise<Response> {
     return fetch(`${sut.baseUrl}/api/v2/ai/training/feedback`, {

@@ -1,14 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_CLOSED_REQUEST, CxoneSimulator } from './index.js';
-
-const CLIENT_ID = 'spec-client';
-const CLIENT_SECRET = 'spec-secret';
+import { issueSpecToken, SPEC_CLIENT_ID, SPEC_CLIENT_SECRET } from './simulator-spec-kit.js';
 
 describe(`${CxoneSimulator.name} one-shot delays`, () => {
   let sut: CxoneSimulator;
 
   beforeEach(async () => {
-    sut = new CxoneSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    sut = new CxoneSimulator({ clientId: SPEC_CLIENT_ID, clientSecret: SPEC_CLIENT_SECRET });
     await sut.start();
   });
 
@@ -16,18 +14,7 @@ describe(`${CxoneSimulator.name} one-shot delays`, () => {
     await sut.stop();
   });
 
-  async function issueToken(): Promise<string> {
-    const response = await fetch(sut.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-      }),
-    });
-    return ((await response.json()) as { access_token: string }).access_token;
-  }
+  const issueToken = () => issueSpecToken(sut);
 
   function search(token: string, signal?: AbortSignal): Promise<Response> {
     const query = new URLSearchParams({ q: 'voicemail', language: 'en-US', page: '1', pageSize: '5' });

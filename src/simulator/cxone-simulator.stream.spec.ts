@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CxoneSimulator, type Conversation } from './index.js';
-
-const CLIENT_ID = 'spec-client';
-const CLIENT_SECRET = 'spec-secret';
+import { issueSpecToken, SPEC_CLIENT_ID, SPEC_CLIENT_SECRET } from './simulator-spec-kit.js';
 
 describe(CxoneSimulator.name, () => {
   let sut: CxoneSimulator;
   const clients: WebSocket[] = [];
 
   beforeEach(async () => {
-    sut = new CxoneSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    sut = new CxoneSimulator({ clientId: SPEC_CLIENT_ID, clientSecret: SPEC_CLIENT_SECRET });
     await sut.start();
   });
 
@@ -19,17 +17,7 @@ describe(CxoneSimulator.name, () => {
     await sut.stop();
   });
 
-  async function issueToken(): Promise<string> {
-    const response = await fetch(sut.tokenUrl, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-      }),
-    });
-    return ((await response.json()) as { access_token: string }).access_token;
-  }
+  const issueToken = () => issueSpecToken(sut);
 
   function connect(token: string): WebSocket {
     const client = new WebSocket(`${sut.streamUrl}?access_token=${encodeURIComponent(token)}`);
