@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Counters } from '../common/counters.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
@@ -9,6 +10,7 @@ describe(AuthService.name, () => {
   let requestToken: ReturnType<typeof vi.fn>;
   let issued: number;
 
+  const unavailable = new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'down');
   const issue = (expiresInSeconds: number) => async () => ({ accessToken: `token-${++issued}`, expiresInSeconds });
 
   beforeEach(() => {
@@ -20,6 +22,7 @@ describe(AuthService.name, () => {
 
   afterEach(() => {
     sut.onApplicationShutdown();
+    vi.restoreAllMocks();
     vi.useRealTimers();
   });
 
@@ -77,17 +80,67 @@ describe(AuthService.name, () => {
     expect(await sut.getToken()).toBe('token-2');
   });
 
-  it('retries an unavailable endpoint a few times, but not bad credentials', async () => {
-    requestToken.mockRejectedValue(new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'down'));
+  it('makes a waiting caller wait for 3 attempts at most, not for the whole outage', async () => {
+    requestToken.mockRejectedValue(unavailable);
     const pending = sut.getToken().catch((error: AuthException) => error.code);
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(2000);
     expect(await pending).toBe(AuthErrorCode.TokenEndpointUnavailable);
-    expect(requestToken).toHaveBeenCalledTimes(3);
+    expect(requestToken.mock.calls.length).toBeGreaterThanOrEqual(3);
+  });
 
-    requestToken.mockClear();
-    requestToken.mockRejectedValue(new AuthException(AuthErrorCode.InvalidCredentials, 'no'));
+  it('without a valid token, asks again at least every second until the endpoint answers', async () => {
+    requestToken.mockRejectedValue(unavailable);
+    void sut.getToken().catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(20_000);
+    const callTimes = requestToken.mock.invocationCallOrder.length;
+    expect(callTimes).toBeGreaterThanOrEqual(20); // ~1 per second for 20 s, never an 8 s gap
+
+    requestToken.mockImplementation(issue(3600));
+    const recoveredAt = Date.now();
+    while (!sut.status().valid) {
+      await vi.advanceTimersByTimeAsync(10);
+      expect(Date.now() - recoveredAt).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('tells a waiting observer the moment a token is held again', async () => {
+    requestToken.mockRejectedValue(unavailable);
+    void sut.getToken().catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(5000);
+    const valid: boolean[] = [];
+    sut.status$.subscribe((status) => valid.push(status.valid));
+
+    requestToken.mockImplementation(issue(3600));
+    await vi.advanceTimersByTimeAsync(1000);
+
+    expect(valid.at(-1)).toBe(true);
+  });
+
+  it('retries refused credentials at most every few seconds, never in a tight loop', async () => {
+    requestToken.mockRejectedValue(new AuthException(AuthErrorCode.InvalidCredentials, 'refused'));
     await expect(sut.getToken()).rejects.toMatchObject({ code: AuthErrorCode.InvalidCredentials });
     expect(requestToken).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requestToken.mock.calls.length).toBeGreaterThan(1);
+    expect(requestToken.mock.calls.length).toBeLessThanOrEqual(1 + 60 / 2.5);
+  });
+
+  it('warns about the first failures, then logs one error naming the endpoint, then stays quiet', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    requestToken.mockRejectedValue(
+      new AuthException(
+        AuthErrorCode.TokenEndpointUnavailable,
+        'token endpoint auth.example.com unavailable (HTTP 503)',
+      ),
+    );
+    void sut.getToken().catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(26_000);
+
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0][0]).toMatch(/auth\.example\.com unavailable \(HTTP 503\).*failures in a row/);
+    expect(requestToken.mock.calls.length).toBeGreaterThan(20);
   });
 
   it('reports validity and seconds to expiry, never the token', async () => {

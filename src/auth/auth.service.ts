@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { backoffDelay } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
+import { FailureStreak } from '../common/failure-streak.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
 import { TokenAdapter } from './token.adapter.js';
 
@@ -23,25 +24,37 @@ interface HeldToken {
 /** The tutorial's 5 minutes ahead, but at most a fifth of a short lifetime. */
 const REFRESH_AHEAD_MAX_MS = 5 * 60 * 1000;
 const REFRESH_AHEAD_FRACTION = 0.2;
+/** Attempts of one refresh that callers wait for; after that the retry schedule below takes over. */
 const REFRESH_ATTEMPTS = 3;
-const REFRESH_RETRY = { initialMs: 250, maxMs: 2000 };
-const BACKGROUND_RETRY = { initialMs: 1000, maxMs: 30_000 };
+const REFRESH_RETRY = { initialMs: 250, maxMs: 1000 };
+/**
+ * Retries while no valid token is held: nothing works without one, so the endpoint is asked again at
+ * least every second and a recovered endpoint is noticed within about one second.
+ */
+const WITHOUT_TOKEN_RETRY = { initialMs: 250, maxMs: 1000 };
+/** Retries while the held token is still valid (refresh ahead of expiry): no hurry, stay gentle. */
+const WITH_TOKEN_RETRY = { initialMs: 1000, maxMs: 30_000 };
+/** Refused credentials do not mend by asking faster, and hammering may lock the client out. */
+const REFUSED_CREDENTIALS_RETRY = { initialMs: 5000, maxMs: 60_000 };
 
 /**
  * Holds one OAuth token and keeps it fresh: cached, refreshed ahead of expiry in the background,
- * one refresh in flight however many callers wait, and dropped at once when CXone rejects it.
+ * one refresh in flight however many callers wait, dropped at once when CXone rejects it, and asked
+ * for again and again (every second at most while none is held) until the endpoint answers.
  */
 @Injectable()
 export class AuthService implements OnApplicationShutdown {
   private readonly logger = new Logger(AuthService.name);
+  private readonly outage = new FailureStreak(this.logger);
   private held?: HeldToken;
   private inFlight?: Promise<string>;
   private refreshTimer?: NodeJS.Timeout;
-  private backgroundFailures = 0;
+  private retryStreak = 0;
   private readonly statusSubject: BehaviorSubject<TokenStatus>;
   private refreshes = 0;
   private failures = 0;
   private lastError?: string;
+  private stopped = false;
 
   constructor(
     private readonly tokens: TokenAdapter,
@@ -82,15 +95,18 @@ export class AuthService implements OnApplicationShutdown {
     this.counters.increment('token_invalidated');
     this.held = undefined;
     this.publish();
+    // Readiness needs a valid token even when no call is waiting for one.
+    this.schedule(0);
   }
 
-  /** Starts a refresh, or joins the one in flight. */
+  /** Starts a refresh, or joins the one in flight. A failed refresh schedules the next one itself. */
   refresh(): Promise<string> {
     this.inFlight ??= this.refreshWithRetries().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
   onApplicationShutdown(): void {
+    this.stopped = true;
     clearTimeout(this.refreshTimer);
   }
 
@@ -106,7 +122,10 @@ export class AuthService implements OnApplicationShutdown {
             : new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'token request failed');
         this.recordFailure(failure);
         const retryable = failure.code === AuthErrorCode.TokenEndpointUnavailable;
-        if (!retryable || attempt >= REFRESH_ATTEMPTS) throw failure;
+        if (!retryable || attempt >= REFRESH_ATTEMPTS) {
+          this.scheduleRetry(failure);
+          throw failure;
+        }
         await sleep(backoffDelay(attempt, REFRESH_RETRY));
       }
     }
@@ -118,11 +137,13 @@ export class AuthService implements OnApplicationShutdown {
     const ahead = Math.min(REFRESH_AHEAD_MAX_MS, lifetimeMs * REFRESH_AHEAD_FRACTION);
     this.held = { value, expiresAt: now + lifetimeMs, refreshAt: now + lifetimeMs - ahead };
     this.refreshes++;
-    this.backgroundFailures = 0;
+    this.retryStreak = 0;
     this.lastError = undefined;
     this.counters.increment('token_refreshes');
-    this.logger.log(`Access token obtained, valid for ${expiresInSeconds}s`);
-    this.scheduleBackgroundRefresh(this.held.refreshAt - now);
+    const obtained = `Access token obtained, valid for ${expiresInSeconds}s`;
+    if (this.outage.count > 0) this.outage.recovered(obtained);
+    else this.logger.log(obtained);
+    this.schedule(this.held.refreshAt - now);
     this.publish();
     return value;
   }
@@ -131,22 +152,37 @@ export class AuthService implements OnApplicationShutdown {
     this.failures++;
     this.lastError = failure.code;
     this.counters.increment('token_refresh_failures');
-    this.logger.warn(`Token refresh failed: ${failure.message}`);
+    const consequence = this.status().valid
+      ? 'the held token stays in use until it expires'
+      : 'no valid token: the stream and REST calls wait for one';
+    this.outage.failed(`Token refresh failed: ${failure.message}; ${consequence}`);
     this.publish();
   }
 
-  /** Keeps the token fresh even when nothing calls: readiness depends on holding a valid one. */
-  private scheduleBackgroundRefresh(delayMs: number): void {
+  /**
+   * The next try after a failed refresh. Without a valid token the endpoint is asked again within a
+   * second; with one, gently, but still well before it expires.
+   */
+  private scheduleRetry(failure: AuthException): void {
+    this.retryStreak++;
+    const now = Date.now();
+    let delay: number;
+    if (failure.code === AuthErrorCode.InvalidCredentials) {
+      delay = backoffDelay(this.retryStreak, REFUSED_CREDENTIALS_RETRY);
+    } else if (this.held && now < this.held.expiresAt) {
+      const beforeExpiry = Math.max((this.held.expiresAt - now) / 2, WITHOUT_TOKEN_RETRY.initialMs);
+      delay = Math.min(backoffDelay(this.retryStreak, WITH_TOKEN_RETRY), beforeExpiry);
+    } else {
+      delay = backoffDelay(this.retryStreak, WITHOUT_TOKEN_RETRY);
+    }
+    this.schedule(delay);
+  }
+
+  /** One timer drives every background refresh: ahead of expiry, and the retries after a failure. */
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(
-      () => {
-        this.refresh().catch(() => {
-          this.backgroundFailures++;
-          this.scheduleBackgroundRefresh(backoffDelay(this.backgroundFailures, BACKGROUND_RETRY));
-        });
-      },
-      Math.max(delayMs, 0),
-    );
+    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(delayMs, 0));
     this.refreshTimer.unref();
   }
 

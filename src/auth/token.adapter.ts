@@ -33,14 +33,23 @@ export class TokenAdapter {
     }
     try {
       const reply = await firstValueFrom(this.http.post<unknown>(tokenUrl, form.toString(), { headers }));
-      return parseTokenReply(reply.data);
+      return parseTokenReply(reply.data, endpointName(tokenUrl));
     } catch (error) {
-      throw toAuthException(error);
+      throw toAuthException(error, endpointName(tokenUrl));
     }
   }
 }
 
-function parseTokenReply(data: unknown): IssuedToken {
+/** The token endpoint as operators know it, for messages: host only, never a query or credentials. */
+export function endpointName(tokenUrl: string): string {
+  try {
+    return new URL(tokenUrl).host;
+  } catch {
+    return 'unknown-host';
+  }
+}
+
+function parseTokenReply(data: unknown, endpoint: string): IssuedToken {
   const reply = (data ?? {}) as { access_token?: unknown; expires_in?: unknown };
   const expiresIn = Number(reply.expires_in);
   if (
@@ -52,25 +61,29 @@ function parseTokenReply(data: unknown): IssuedToken {
   ) {
     throw new AuthException(
       AuthErrorCode.InvalidTokenReply,
-      'token endpoint replied without a usable access_token/expires_in',
+      `token endpoint ${endpoint} replied without a usable access_token/expires_in`,
     );
   }
   return { accessToken: reply.access_token, expiresInSeconds: expiresIn };
 }
 
-function toAuthException(error: unknown): AuthException {
+function toAuthException(error: unknown, endpoint: string): AuthException {
   if (error instanceof AuthException) return error;
   if (isAxiosError(error)) {
     const status = error.response?.status;
     if (status === 400 || status === 401 || status === 403) {
       return new AuthException(
         AuthErrorCode.InvalidCredentials,
-        `token endpoint refused the client credentials (HTTP ${status})`,
+        `token endpoint ${endpoint} refused the client credentials (HTTP ${status})`,
         status,
       );
     }
     const cause = status ? `HTTP ${status}` : (error.code ?? 'network error');
-    return new AuthException(AuthErrorCode.TokenEndpointUnavailable, `token endpoint unavailable (${cause})`, status);
+    return new AuthException(
+      AuthErrorCode.TokenEndpointUnavailable,
+      `token endpoint ${endpoint} unavailable (${cause})`,
+      status,
+    );
   }
-  return new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'token endpoint unavailable');
+  return new AuthException(AuthErrorCode.TokenEndpointUnavailable, `token endpoint ${endpoint} unavailable`);
 }

@@ -27,7 +27,14 @@ export interface AppConfig {
   stream: { pingIntervalMs: number; reconnectMaxMs: number; maxFrameBytes: number };
   buffer: { silenceMs: number; maxMs: number; maxUtteranceChars: number; maxInteractions: number };
   assist: { cardDeadlineMs: number; redactPii: boolean };
-  knowledge: { language: string; pageSize: number; minScore: number; maxInFlight: number; querySpeakers: Speaker[] };
+  knowledge: {
+    language: string;
+    pageSize: number;
+    minScore: number;
+    maxInFlight: number;
+    maxQueued: number;
+    querySpeakers: Speaker[];
+  };
   feedback: { storePath: string; maxPending: number };
 }
 
@@ -171,6 +178,7 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
       pageSize: vars.KB_PAGE_SIZE,
       minScore: vars.KB_MIN_SCORE,
       maxInFlight: vars.KB_MAX_IN_FLIGHT,
+      maxQueued: vars.KB_MAX_QUEUED,
       querySpeakers: [...new Set(vars.KB_QUERY_SPEAKERS.split(',') as Speaker[])],
     },
     feedback: { storePath: vars.FEEDBACK_STORE_PATH, maxPending: vars.FEEDBACK_MAX_PENDING },

@@ -30,6 +30,8 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(50) KB_PAGE_SIZE: number = 5;
   @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) KB_MIN_SCORE: number = 0;
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) KB_MAX_IN_FLIGHT: number = 32;
+  /** Searches waiting for a slot at most; beyond it (or past what the deadline allows) they are shed. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100_000) KB_MAX_QUEUED: number = 2000;
   /** Whose utterances are searched: agent small talk ("how can I help you today?") makes junk cards. */
   @Matches(/^(CUSTOMER|AGENT)(,(CUSTOMER|AGENT))*$/) KB_QUERY_SPEAKERS: string = 'CUSTOMER';
 

@@ -1,6 +1,4 @@
-import type { HttpService } from '@nestjs/axios';
 import type { ConfigService } from '@nestjs/config';
-import { AxiosError, AxiosHeaders, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { type Observable, of, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import type { AuthService } from '../auth/auth.service.js';
@@ -9,6 +7,7 @@ import type { CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type ApiCall, CxoneApiClient } from './cxone-api.client.js';
 import { CxoneApiErrorCode, CxoneApiException } from './cxone-api.exception.js';
+import { type HttpExchange, type HttpReply, type HttpTransport, HttpTransportError } from './http-transport.js';
 
 const connection: CxoneConnection = {
   clientId: 'id',
@@ -31,33 +30,22 @@ const SEARCH: ApiCall = {
   scope: 'knowledge:read',
 };
 
-function httpError(status: number, headers: Record<string, string> = {}): AxiosError {
-  const response = {
-    status,
-    headers,
-    data: {},
-    statusText: '',
-    config: { headers: new AxiosHeaders() },
-  } as AxiosResponse;
-  return new AxiosError(`HTTP ${status}`, 'ERR_BAD_RESPONSE', undefined, undefined, response);
-}
-
 type Reply = { status: number; headers?: Record<string, string> } | { data: unknown };
 
 /** Replies given in order, one per request; the last one repeats. */
 function replies(...sequence: Reply[]) {
   let index = 0;
-  return (): Observable<AxiosResponse> => {
+  return (): Observable<HttpReply> => {
     const reply = sequence[Math.min(index++, sequence.length - 1)];
     return 'data' in reply
-      ? of({ data: reply.data } as AxiosResponse)
-      : throwError(() => httpError(reply.status, reply.headers));
+      ? of({ status: 200, headers: {}, body: JSON.stringify(reply.data) })
+      : of({ status: reply.status, headers: reply.headers ?? {}, body: '{}' });
   };
 }
 
 describe(CxoneApiClient.name, () => {
   let sut: CxoneApiClient;
-  let request: Mock<(config: AxiosRequestConfig) => Observable<AxiosResponse>>;
+  let request: Mock<(exchange: HttpExchange) => Observable<HttpReply>>;
   let getToken: Mock<() => Promise<string>>;
   let invalidate: Mock<(token: string) => void>;
   let counters: Counters;
@@ -77,7 +65,7 @@ describe(CxoneApiClient.name, () => {
     return outcome;
   }
 
-  const authHeaders = () => request.mock.calls.map(([config]) => config.headers?.Authorization);
+  const authHeaders = () => request.mock.calls.map(([exchange]) => exchange.headers.Authorization);
 
   beforeEach(() => {
     vi.useFakeTimers();
@@ -87,7 +75,7 @@ describe(CxoneApiClient.name, () => {
     invalidate = vi.fn();
     counters = new Counters();
     sut = new CxoneApiClient(
-      { request } as unknown as HttpService,
+      { exchange: request } as unknown as HttpTransport,
       { getToken, invalidate } as unknown as AuthService,
       counters,
       connection,
@@ -106,11 +94,14 @@ describe(CxoneApiClient.name, () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(outcome).toEqual({ value: { entities: [{ id: 'a1' }] }, done: true });
     expect(request).toHaveBeenCalledTimes(1);
-    expect(request.mock.calls[0][0]).toMatchObject({
-      method: 'GET',
-      url: 'https://api.example/api/v2/knowledge/articles/search',
-      params: { q: 'reset pin', language: 'en-US', page: 1, pageSize: 5 },
-      headers: { Authorization: 'Bearer token-1' },
+    const sent = request.mock.calls[0][0];
+    expect(sent).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer token-1' }, timeoutMs: 5000 });
+    expect(`${sent.url.origin}${sent.url.pathname}`).toBe('https://api.example/api/v2/knowledge/articles/search');
+    expect(Object.fromEntries(sent.url.searchParams)).toEqual({
+      q: 'reset pin',
+      language: 'en-US',
+      page: '1',
+      pageSize: '5',
     });
   });
 
@@ -125,12 +116,13 @@ describe(CxoneApiClient.name, () => {
       scope: 'ai:training:write',
     });
     await vi.advanceTimersByTimeAsync(0);
-    expect(request.mock.calls[0][0]).toMatchObject({
+    const sent = request.mock.calls[0][0];
+    expect(sent).toMatchObject({
       method: 'POST',
-      url: 'https://api.example/api/v2/ai/training/feedback',
-      data: body,
-      headers: { 'Idempotency-Key': 'abc123', Authorization: 'Bearer token-1' },
+      body: JSON.stringify(body),
+      headers: { 'Idempotency-Key': 'abc123', Authorization: 'Bearer token-1', 'Content-Type': 'application/json' },
     });
+    expect(sent.url.href).toBe('https://api.example/api/v2/ai/training/feedback');
   });
 
   it('asks for a token on every attempt, so a retry uses a refreshed one', async () => {
@@ -235,5 +227,31 @@ describe(CxoneApiClient.name, () => {
     expect(request).not.toHaveBeenCalled();
     expect(outcome.error).toBeInstanceOf(CxoneApiException);
     expect(outcome.error).toMatchObject({ code: CxoneApiErrorCode.NoToken, operation: 'knowledge-search' });
+  });
+
+  it('retries a dropped connection and a timeout, counting each cause', async () => {
+    let attempt = 0;
+    request.mockImplementation(() => {
+      attempt++;
+      if (attempt === 1) return throwError(() => new HttpTransportError('network', 'ECONNRESET'));
+      if (attempt === 2) return throwError(() => new HttpTransportError('timeout', 'no complete reply'));
+      return of({ status: 200, headers: {}, body: '{"entities":[]}' });
+    });
+    const outcome = run(SEARCH);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(outcome).toEqual({ value: { entities: [] }, done: true });
+    expect(counters.get('http_retries{operation="knowledge-search",cause="network"}')).toBe(1);
+    expect(counters.get('http_retries{operation="knowledge-search",cause="timeout"}')).toBe(1);
+  });
+
+  it('refuses a 2xx reply that is not JSON, without retrying it', async () => {
+    request.mockImplementation(() => of({ status: 200, headers: {}, body: '<html>maintenance</html>' }));
+    const outcome = run(SEARCH);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(request).toHaveBeenCalledTimes(1);
+    expect(outcome.error).toMatchObject({
+      code: CxoneApiErrorCode.Rejected,
+      message: 'knowledge-search: reply is not JSON',
+    });
   });
 });

@@ -1,7 +1,5 @@
-import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { type AxiosResponse, isAxiosError } from 'axios';
 import { defer, finalize, from, map, type Observable, retry, switchMap, tap, throwError, timer } from 'rxjs';
 import { AuthService } from '../auth/auth.service.js';
 import { parseRetryAfter } from '../common/backoff.js';
@@ -9,7 +7,8 @@ import { Counters } from '../common/counters.js';
 import { CXONE_CONNECTION, type CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiErrorCode, CxoneApiException } from './cxone-api.exception.js';
-import { decideRetry } from './retry-decision.js';
+import { type HttpReply, HttpTransport } from './http-transport.js';
+import { decideRetry, HttpStatusError } from './retry-decision.js';
 
 export interface ApiCall {
   /** Short name for logs and counters, e.g. `knowledge-search`. */
@@ -25,6 +24,9 @@ export interface ApiCall {
 }
 
 const REST_BACKOFF = { initialMs: 200, maxMs: 5000 };
+/** A CXone reply larger than this is not one the service can use. */
+const MAX_REPLY_BYTES = 2 * 1024 * 1024;
+const JSON_HEADERS = { Accept: 'application/json', 'User-Agent': 'cxone-agent-assist' };
 
 /**
  * Every CXone REST call goes through here: bearer token per attempt, timeouts, and the contract's
@@ -34,15 +36,18 @@ const REST_BACKOFF = { initialMs: 200, maxMs: 5000 };
 export class CxoneApiClient {
   private readonly logger = new Logger(CxoneApiClient.name);
   private readonly maxAttempts: number;
+  private readonly timeoutMs: number;
 
   constructor(
-    private readonly http: HttpService,
+    private readonly http: HttpTransport,
     private readonly auth: AuthService,
     private readonly counters: Counters,
     @Inject(CXONE_CONNECTION) private readonly connection: CxoneConnection,
     config: ConfigService<AppConfig, true>,
   ) {
-    this.maxAttempts = config.get('http', { infer: true }).maxAttempts;
+    const settings = config.get('http', { infer: true });
+    this.maxAttempts = settings.maxAttempts;
+    this.timeoutMs = settings.timeoutMs;
   }
 
   call<T>(call: ApiCall): Observable<T> {
@@ -52,17 +57,24 @@ export class CxoneApiClient {
     const maxAttempts = call.maxAttempts ?? this.maxAttempts;
     const startedAt = performance.now();
     let outcome: string | undefined;
+    const url = new URL(`${this.connection.apiBaseUrl}${call.path}`);
+    for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.set(name, String(value));
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const headers: Record<string, string> = { ...JSON_HEADERS, ...call.headers };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     return defer(() => from(this.tokenFor(call))).pipe(
       switchMap((token) => {
         tokenUsed = token;
-        return this.http.request<T>({
+        return this.http.exchange({
           method: call.method,
-          url: `${this.connection.apiBaseUrl}${call.path}`,
-          params: call.params,
-          data: call.body,
-          headers: { ...call.headers, Authorization: `Bearer ${token}` },
+          url,
+          headers: { ...headers, Authorization: `Bearer ${token}` },
+          body,
+          timeoutMs: this.timeoutMs,
+          maxResponseBytes: MAX_REPLY_BYTES,
         });
       }),
+      map((reply) => this.successOrThrow(reply)),
       retry({
         delay: (error: unknown) => {
           if (error instanceof CxoneApiException) return throwError(() => error);
@@ -91,7 +103,7 @@ export class CxoneApiClient {
           }
         },
       }),
-      map((response: AxiosResponse<T>) => response.data),
+      map((reply) => parseJson<T>(reply.body, call)),
       tap({
         complete: () => (outcome ??= 'success'),
         error: (error: unknown) => (outcome ??= outcomeOf(error)),
@@ -99,6 +111,13 @@ export class CxoneApiClient {
       // The whole call, retries and backoff included: what the assist loop actually waited for.
       finalize(() => this.record(call.operation, outcome ?? 'cancelled', startedAt)),
     );
+  }
+
+  /** A 2xx reply goes on; any other status becomes the error the retry rules judge. */
+  private successOrThrow(reply: HttpReply): HttpReply {
+    if (reply.status >= 200 && reply.status < 300) return reply;
+    const retryAfter = reply.headers['retry-after'];
+    throw new HttpStatusError(reply.status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   }
 
   private record(operation: string, outcome: string, startedAt: number): void {
@@ -181,6 +200,16 @@ function outcomeOf(error: unknown): string {
 
 /** The wait a 429 asked for, so whoever retries later (the feedback store) still honours it. */
 function retryAfterOf(error: unknown): number | undefined {
-  if (!isAxiosError(error) || error.response?.status !== 429) return undefined;
-  return parseRetryAfter(error.response.headers?.['retry-after']);
+  if (!(error instanceof HttpStatusError) || error.status !== 429) return undefined;
+  return parseRetryAfter(error.retryAfter);
+}
+
+/** An empty body is no data; anything else must be JSON. */
+function parseJson<T>(body: string, call: ApiCall): T {
+  if (body.length === 0) return undefined as T;
+  try {
+    return JSON.parse(body) as T;
+  } catch {
+    throw new CxoneApiException(CxoneApiErrorCode.Rejected, call.operation, 'reply is not JSON');
+  }
 }

@@ -1,16 +1,9 @@
-import { AxiosError, AxiosHeaders, type AxiosResponse } from 'axios';
 import { describe, expect, it } from 'vitest';
-import { decideRetry, type RetryContext } from './retry-decision.js';
+import { HttpTransportError } from './http-transport.js';
+import { decideRetry, HttpStatusError, type RetryContext } from './retry-decision.js';
 
-function httpError(status: number, headers: Record<string, string> = {}): AxiosError {
-  const response = {
-    status,
-    headers,
-    data: {},
-    statusText: '',
-    config: { headers: new AxiosHeaders() },
-  } as AxiosResponse;
-  return new AxiosError(`HTTP ${status}`, 'ERR_BAD_RESPONSE', undefined, undefined, response);
+function httpError(status: number, headers: Record<string, string> = {}): HttpStatusError {
+  return new HttpStatusError(status, headers['retry-after']);
 }
 
 const ctx = (overrides: Partial<RetryContext> = {}): RetryContext => ({
@@ -55,13 +48,20 @@ describe(decideRetry.name, () => {
       cause: 'server-error',
     });
     expect(decideRetry(httpError(408), ctx())).toMatchObject({ kind: 'retry', cause: 'timeout' });
-    expect(decideRetry(new AxiosError('reset', 'ECONNRESET'), ctx())).toMatchObject({
+    expect(decideRetry(new HttpTransportError('network', 'ECONNRESET'), ctx())).toMatchObject({
       kind: 'retry',
       cause: 'network',
     });
-    expect(decideRetry(new AxiosError('slow', 'ECONNABORTED'), ctx())).toMatchObject({
+    expect(decideRetry(new HttpTransportError('timeout', 'no complete reply'), ctx())).toMatchObject({
       kind: 'retry',
       cause: 'timeout',
+    });
+  });
+
+  it('gives up at once on a reply too large to read: it would be as large again', () => {
+    expect(decideRetry(new HttpTransportError('too-large', 'reply over 2 MB'), ctx())).toEqual({
+      kind: 'give-up',
+      cause: 'rejected',
     });
   });
 

@@ -1,5 +1,5 @@
-import { isAxiosError } from 'axios';
 import { backoffDelay, type BackoffPolicy, parseRetryAfter } from '../common/backoff.js';
+import { HttpTransportError } from './http-transport.js';
 
 /** What to do after one failed attempt of a REST call. */
 export type RetryDecision =
@@ -17,12 +17,24 @@ export interface RetryContext {
   random?: () => number;
 }
 
+/** A reply whose status is not a success: what the retry rules need to know of it. */
+export class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    /** The raw Retry-After header, if the reply had one. */
+    readonly retryAfter?: string,
+  ) {
+    super(`HTTP ${status}`);
+    this.name = 'HttpStatusError';
+  }
+}
+
 /**
  * The contract's retry rules in one place: 429 waits for Retry-After; 408, 5xx and network errors
  * back off exponentially with jitter; a 401 refreshes the token once; 403 and other 4xx are final.
  */
 export function decideRetry(error: unknown, ctx: RetryContext): RetryDecision {
-  const status = isAxiosError(error) ? error.response?.status : undefined;
+  const status = error instanceof HttpStatusError ? error.status : undefined;
   if (status === 401)
     return ctx.tokenRefreshed ? { kind: 'give-up', status, cause: 'unauthorized' } : { kind: 'refresh-token' };
   if (status === 403) return { kind: 'give-up', status, cause: 'forbidden' };
@@ -32,13 +44,14 @@ export function decideRetry(error: unknown, ctx: RetryContext): RetryDecision {
   if (ctx.attempt >= ctx.maxAttempts) return { kind: 'give-up', status, cause: 'exhausted' };
   const backoff = backoffDelay(ctx.attempt, ctx.backoff, ctx.random);
   if (status === 429) {
-    const retryAfter = isAxiosError(error)
-      ? parseRetryAfter(error.response?.headers?.['retry-after'], ctx.now)
-      : undefined;
+    const retryAfter = error instanceof HttpStatusError ? parseRetryAfter(error.retryAfter, ctx.now) : undefined;
     return { kind: 'retry', delayMs: retryAfter ?? backoff, cause: 'rate-limited' };
   }
   if (status !== undefined)
     return { kind: 'retry', delayMs: backoff, cause: status === 408 ? 'timeout' : 'server-error' };
-  const timedOut = isAxiosError(error) && (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT');
+  if (error instanceof HttpTransportError && error.kind === 'too-large') {
+    return { kind: 'give-up', cause: 'rejected' };
+  }
+  const timedOut = error instanceof HttpTransportError && error.kind === 'timeout';
   return { kind: 'retry', delayMs: backoff, cause: timedOut ? 'timeout' : 'network' };
 }

@@ -37,16 +37,18 @@ describe(InsightsService.name, () => {
   let counters: Counters;
 
   function create(knowledge: Partial<AppConfig['knowledge']> = {}): InsightsService {
-    const values: Pick<AppConfig, 'knowledge' | 'buffer'> = {
+    const values: Pick<AppConfig, 'knowledge' | 'buffer' | 'assist'> = {
       knowledge: {
         language: 'en-US',
         pageSize: 5,
         minScore: 0,
         maxInFlight: 4,
+        maxQueued: 100,
         querySpeakers: ['CUSTOMER'],
         ...knowledge,
       },
       buffer: { silenceMs: 3000, maxMs: 10_000, maxUtteranceChars: 4000, maxInteractions: 100 },
+      assist: { cardDeadlineMs: 10_000, redactPii: true },
     };
     const config = { get: (key: keyof typeof values) => values[key] } as unknown as ConfigService<AppConfig, true>;
     return new InsightsService({ push } as unknown as CardsAdapter, counters, config);
@@ -131,12 +133,18 @@ describe(InsightsService.name, () => {
     expect(counters.get('cards_pushed')).toBe(0);
   });
 
-  it('offers every article again once the interaction is forgotten', () => {
+  it('remembers the articles of an ended interaction for the card deadline, then forgets them', () => {
+    vi.useFakeTimers();
     const entities = [article('a'), article('b')];
     pushed(utterance('i-1'), sut.toCards(utterance('i-1'), entities));
     pushed(utterance('i-2'), sut.toCards(utterance('i-2'), entities));
-    sut.forget('i-1');
+
+    sut.interactionEnded('i-1');
+    vi.advanceTimersByTime(9_999); // its last utterance may still be searching: no repeat yet
+    expect(sut.toCards(utterance('i-1'), entities)).toEqual([]);
+    vi.advanceTimersByTime(1);
     expect(ids(sut.toCards(utterance('i-1'), entities))).toEqual(['a', 'b']);
     expect(sut.toCards(utterance('i-2'), entities)).toEqual([]);
+    vi.useRealTimers();
   });
 });

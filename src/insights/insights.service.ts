@@ -15,6 +15,7 @@ export class InsightsService {
   private readonly logger = new Logger(InsightsService.name);
   private readonly shown: ShownArticles;
   private readonly knowledge: AppConfig['knowledge'];
+  private readonly cardDeadlineMs: number;
 
   constructor(
     private readonly cards: CardsAdapter,
@@ -22,6 +23,7 @@ export class InsightsService {
     config: ConfigService<AppConfig, true>,
   ) {
     this.knowledge = config.get('knowledge', { infer: true });
+    this.cardDeadlineMs = config.get('assist', { infer: true }).cardDeadlineMs;
     this.shown = new ShownArticles(config.get('buffer', { infer: true }).maxInteractions);
   }
 
@@ -60,8 +62,11 @@ export class InsightsService {
     );
   }
 
-  /** The interaction is over: its shown-article memory can go. */
-  forget(interactionId: string): void {
-    this.shown.forget(interactionId);
+  /**
+   * The interaction is over: its shown-article memory goes once its last utterance (flushed by the end
+   * itself, maybe still searching) can no longer bring cards, i.e. after the card deadline.
+   */
+  interactionEnded(interactionId: string): void {
+    this.shown.retire(interactionId, this.cardDeadlineMs);
   }
 }

@@ -55,4 +55,34 @@ describe(ShownArticles.name, () => {
     expect(sut.has('i-2', 'a')).toBe(true);
     expect(sut.has('i-3', 'a')).toBe(true);
   });
+
+  it('forgets an ended interaction only once its grace period is over', () => {
+    let clock = 0;
+    const sut = new ShownArticles(10, 600_000, () => clock);
+    sut.remember('i-1', ['a']);
+    sut.remember('i-2', ['a']);
+
+    sut.retire('i-1', 10_000);
+    clock = 9_999;
+    expect(sut.has('i-1', 'a')).toBe(true);
+    clock = 10_000;
+    expect(sut.has('i-1', 'a')).toBe(false);
+    expect(sut.has('i-2', 'a')).toBe(true);
+  });
+
+  it('forgets interactions unused for idleMs, keeping the ones still in use', () => {
+    let clock = 0;
+    const sut = new ShownArticles(10, 60_000, () => clock);
+    sut.remember('i-quiet', ['a']);
+    clock = 30_000;
+    sut.remember('i-busy', ['a']);
+    clock = 59_999;
+    expect(sut.size).toBe(2);
+
+    clock = 60_000;
+    sut.remember('i-busy', ['b']);
+    expect(sut.size).toBe(1);
+    expect(sut.has('i-quiet', 'a')).toBe(false);
+    expect(sut.has('i-busy', 'a')).toBe(true);
+  });
 });

@@ -24,6 +24,11 @@ export class KnowledgeService {
     return this.settings.maxInFlight;
   }
 
+  /** How many searches may wait for a slot at most. */
+  get maxQueued(): number {
+    return this.settings.maxQueued;
+  }
+
   get minScore(): number {
     return this.settings.minScore;
   }

@@ -32,19 +32,25 @@ describe(AssistPipeline.name, () => {
   let events: Subject<StreamEvent>;
   let stream: { events$: Observable<StreamEvent>; start: Mock; stop: Mock };
   let searches: Search[];
-  let knowledge: { maxInFlight: number; isSearchable: Mock<(u: Utterance) => boolean>; search: Mock };
+  let knowledge: {
+    maxInFlight: number;
+    maxQueued: number;
+    isSearchable: Mock<(u: Utterance) => boolean>;
+    search: Mock;
+  };
   let insights: {
     toCards: Mock<(u: Utterance, entities: unknown[]) => AssistCard[]>;
     push: Mock<(u: Utterance, cards: AssistCard[]) => Observable<void>>;
-    forget: Mock<(interactionId: string) => void>;
+    interactionEnded: Mock<(interactionId: string) => void>;
   };
-  let feedback: { record: Mock<(verdict: InsightVerdictEvent) => void> };
+  let feedback: { record: Mock<(verdict: InsightVerdictEvent) => void>; stats: Mock };
   let counters: Counters;
   let shutDown: boolean;
 
   /** Wires the pipeline by hand and bootstraps it (subscribes to the stream, starts it). */
-  function boot(maxInFlight = 4, cardDeadlineMs = 60_000): AssistPipeline {
+  function boot(maxInFlight = 4, cardDeadlineMs = 60_000, maxQueued = 100): AssistPipeline {
     knowledge.maxInFlight = maxInFlight;
+    knowledge.maxQueued = maxQueued;
     const config = {
       get: (key: string) =>
         ({ app: { shutdownDrainMs: DRAIN_MS }, assist: { cardDeadlineMs, redactPii: true } })[key as 'app'],
@@ -102,6 +108,7 @@ describe(AssistPipeline.name, () => {
     searches = [];
     knowledge = {
       maxInFlight: 4,
+      maxQueued: 100,
       isSearchable: vi.fn((u: Utterance) => u.speaker !== 'AGENT'),
       search: vi.fn((utterance: Utterance) => {
         const search: Search = {
@@ -145,9 +152,9 @@ describe(AssistPipeline.name, () => {
         })),
       ),
       push: vi.fn(() => of(undefined)),
-      forget: vi.fn(),
+      interactionEnded: vi.fn(),
     };
-    feedback = { record: vi.fn() };
+    feedback = { record: vi.fn(), stats: vi.fn(() => ({})) };
     counters = new Counters();
     shutDown = false;
   });
@@ -236,12 +243,11 @@ describe(AssistPipeline.name, () => {
     boot(2);
 
     for (let i = 1; i <= 5; i++) say(`i-${i}`, `question ${i}`);
-    expect(searches).toHaveLength(5);
-    expect(searches.map((s) => s.subscribed)).toEqual([true, true, false, false, false]);
+    expect(searches.map((s) => s.utterance.interactionId)).toEqual(['i-1', 'i-2']); // the others wait
+    expect(sut.stats()).toMatchObject({ searchesInFlight: 2, searchesQueued: 3 });
 
     answer(searches[1], 'kb-2');
-    expect(searches.map((s) => s.subscribed)).toEqual([true, true, true, false, false]);
-    expect(running()).toHaveLength(2);
+    expect(running().map((s) => s.utterance.interactionId)).toEqual(['i-1', 'i-3']);
     answer(searches[0], 'kb-1');
     expect(running().map((s) => s.utterance.interactionId)).toEqual(['i-3', 'i-4']);
     answer(searches[2], 'kb-3');
@@ -250,6 +256,7 @@ describe(AssistPipeline.name, () => {
     answer(searches[4], 'kb-5');
 
     expect(pushed().map(([id]) => id)).toEqual(['i-2', 'i-1', 'i-3', 'i-4', 'i-5']);
+    expect(sut.stats()).toMatchObject({ searchesInFlight: 0, searchesQueued: 0 });
   });
 
   it('frees the slot of a superseded search for the next one waiting', () => {
@@ -257,15 +264,51 @@ describe(AssistPipeline.name, () => {
 
     say('i-1', 'old');
     say('i-2', 'waiting');
-    expect(searches.map((s) => s.subscribed)).toEqual([true, false]);
+    expect(searches.map((s) => s.utterance.text)).toEqual(['old']);
     say('i-1', 'new'); // supersedes 'old': its slot goes to i-2, 'new' queues behind
     expect(searches.map((s) => [s.utterance.text, s.subscribed, s.unsubscribed])).toEqual([
       ['old', true, true],
       ['waiting', true, false],
-      ['new', false, false],
     ]);
     answer(searches[1], 'kb-2');
-    expect(searches[2].subscribed).toBe(true);
+    expect(searches.map((s) => s.utterance.text)).toEqual(['old', 'waiting', 'new']);
+  });
+
+  it('supersedes an utterance still waiting for a slot: it never searches', () => {
+    boot(1);
+    say('i-1', 'busy');
+    say('i-2', 'first thought');
+    say('i-2', 'second thought');
+    answer(searches[0], 'kb-1');
+
+    expect(searches.map((s) => s.utterance.text)).toEqual(['busy', 'second thought']);
+    expect(sut.stats().searchesQueued).toBe(0);
+  });
+
+  it('sheds what waits beyond KB_MAX_QUEUED, and counts it', () => {
+    boot(1, 60_000, 2);
+    for (let i = 1; i <= 5; i++) say(`i-${i}`, `question ${i}`);
+
+    expect(counters.get('searches_shed{cause="queue-full"}')).toBe(2);
+    expect(sut.stats()).toMatchObject({ searchesInFlight: 1, searchesQueued: 2 });
+    for (let i = 0; i < 3; i++) answer(searches[i], `kb-${i}`);
+    expect(pushed().map(([id]) => id)).toEqual(['i-1', 'i-2', 'i-3']);
+  });
+
+  it('sheds a waiting search once its card deadline is too close to make, instead of running it late', async () => {
+    boot(1, 3000);
+    say('i-1', 'warm-up');
+    await vi.advanceTimersByTimeAsync(1000);
+    answer(searches[0], 'kb-0'); // a search now takes ~1 s
+
+    say('i-1', 'slow');
+    say('i-2', 'waits too long');
+    await vi.advanceTimersByTimeAsync(2500);
+    answer(searches[1], 'kb-1');
+
+    expect(searches.map((s) => s.utterance.text)).toEqual(['warm-up', 'slow']);
+    expect(counters.get('searches_shed{cause="deadline"}')).toBe(1);
+    expect(pushed().map(([id, text]) => `${id}: ${text}`)).toEqual(['i-1: warm-up', 'i-1: slow']);
   });
 
   it('keeps going after a failed search: later utterances are still pushed', () => {
@@ -352,15 +395,16 @@ describe(AssistPipeline.name, () => {
     expect(searches.map((s) => s.utterance.text)).toEqual(['my router keeps rebooting']);
   });
 
-  it('forgets the shown articles of an interaction once it ended', () => {
+  it('tells insights an interaction ended, after its last utterance went to search', () => {
     boot();
     fragment('i-1', 'thanks, bye');
+    insights.interactionEnded.mockImplementation(() => expect(searches).toHaveLength(1));
     events.next({ type: 'INTERACTION_ENDED', interactionId: 'i-1' });
+
     expect(searches[0].utterance.reason).toBe('interaction-ended');
-    expect(insights.forget).not.toHaveBeenCalled(); // its last utterance is still being served
+    expect(insights.interactionEnded).toHaveBeenCalledExactlyOnceWith('i-1');
     answer(searches[0], 'kb-1');
     expect(insights.push).toHaveBeenCalledTimes(1);
-    expect(insights.forget).toHaveBeenCalledExactlyOnceWith('i-1');
   });
 
   it('on shutdown stops the stream, flushes buffered text, pushes it and resolves', async () => {

@@ -2,27 +2,22 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { ConfigService } from '@nestjs/config';
 import {
   catchError,
-  concatMap,
-  debounceTime,
+  defer,
   EMPTY,
   filter,
-  finalize,
-  groupBy,
   ignoreElements,
-  type GroupedObservable,
   map,
   merge,
-  mergeMap,
   type Observable,
-  race,
   share,
   type Subscription,
-  switchMap,
   tap,
 } from 'rxjs';
 import { BufferService } from '../buffer/buffer.service.js';
 import type { Utterance } from '../buffer/utterance.js';
-import { ConcurrencyLimit } from '../common/concurrency-limit.js';
+import { DeadlineQueue, type ShedCause } from '../common/deadline-queue.js';
+import { inOrderPerKey, supersedePerKey } from '../common/keyed-operators.js';
+import { SummarizedLog } from '../common/summarized-log.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { AssistCard } from '../insights/card.js';
@@ -31,26 +26,28 @@ import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
 import { StreamService } from '../stream/stream.service.js';
-import type { InsightVerdictEvent, StreamEvent } from '../stream/stream-events.js';
+import type { InsightVerdictEvent, InteractionEndedEvent, StreamEvent } from '../stream/stream-events.js';
 import { withinCardDeadline } from './card-deadline.js';
-import { InteractionEndSignals } from './interaction-end-signals.js';
 
-/** An interaction with no utterance for this long is closed in the pipeline (its dedupe memory goes). */
-const INTERACTION_IDLE_MS = 10 * 60 * 1000;
-
+const isInteractionEnd = (event: StreamEvent): event is InteractionEndedEvent => event.type === 'INTERACTION_ENDED';
 const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
   event.type === 'INSIGHT_ACCEPTED' || event.type === 'INSIGHT_REJECTED';
 
 /**
  * The whole assist loop, top to bottom:
  *   stream events ─┬─ fragments/dialog states ─▶ utterances (per interaction) ─▶ knowledge search
- *                  │                               (shared cap on searches in flight) ─▶ cards ─▶ push
+ *                  │      (shared cap on searches in flight; a bounded line that sheds what would miss its
+ *                  │       card deadline) ─▶ cards ─▶ push
+ *                  ├─ interaction ended ─▶ its per-call memory goes
  *                  └─ accept/reject verdicts ──▶ durable feedback store ──▶ training endpoint (retried)
+ * Per-call state lives only while a call has work in flight: thousands of calls that never end cost
+ * their buffers and nothing more.
  */
 @Injectable()
 export class AssistPipeline implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AssistPipeline.name);
-  private readonly searchSlots: ConcurrencyLimit;
+  private readonly searchQueue: DeadlineQueue;
+  private readonly overload = new SummarizedLog(this.logger);
   private subscription?: Subscription;
   private drained?: Promise<void>;
   private failure?: string;
@@ -66,7 +63,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     private readonly counters: Counters,
     private readonly config: ConfigService<AppConfig, true>,
   ) {
-    this.searchSlots = new ConcurrencyLimit(knowledge.maxInFlight);
+    this.searchQueue = new DeadlineQueue({ maxInFlight: knowledge.maxInFlight, maxQueued: knowledge.maxQueued });
     this.cardDeadlineMs = config.get('assist', { infer: true }).cardDeadlineMs;
   }
 
@@ -78,25 +75,23 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       // Personal data goes before any text leaves the service.
       map((utterance) => this.privacy.redact(utterance)),
     );
-    const endSignals = new InteractionEndSignals();
     const assistCards$ = utterances$.pipe(
-      groupBy((utterance) => utterance.interactionId, {
-        duration: (interaction$) => closeWhenInteractionIsOver(interaction$, endSignals),
-      }),
-      mergeMap((interaction$) =>
-        interaction$.pipe(
-          filter((utterance) => this.countUtterance(utterance)),
-          // A newer utterance cancels an older one still searching: stale cards never win...
-          switchMap((utterance) => this.searchCards(utterance)),
-          // ...and a push, once started, finishes, in order, so nothing lands twice or out of order.
-          concatMap(({ utterance, cards }) => this.push(utterance, cards)),
-          finalize(() => this.insights.forget(interaction$.key)),
-        ),
+      filter((utterance) => this.countUtterance(utterance)),
+      // A newer utterance of a call cancels its older one still waiting or searching: stale cards never win...
+      supersedePerKey(byInteraction, (utterance) => this.searchCards(utterance)),
+      // ...and a push, once started, finishes, in order within the call, so nothing lands twice or out of order.
+      inOrderPerKey(
+        ({ utterance }) => utterance.interactionId,
+        ({ utterance, cards }) => this.push(utterance, cards),
       ),
     );
-    // Verdicts are stored durably at once; the feedback service delivers them from the store.
     // Subscribed after the buffer (merge order below): an interaction's last utterance is out first.
-    const interactionEnds$ = events$.pipe(tap(endSignals.onEvent), ignoreElements());
+    const interactionEnds$ = events$.pipe(
+      filter(isInteractionEnd),
+      tap((ended) => this.insights.interactionEnded(ended.interactionId)),
+      ignoreElements(),
+    );
+    // Verdicts are stored durably at once; the feedback service delivers them from the store.
     const trainingFeedback$ = events$.pipe(
       filter(isVerdict),
       tap((verdict) => this.feedback.record(verdict)),
@@ -125,8 +120,8 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       bufferedChars: buffer.bufferedChars,
       evictedInteractions: buffer.evicted,
       utterances: buffer.flushed,
-      searchesInFlight: this.searchSlots.inFlight,
-      searchesQueued: this.searchSlots.queued,
+      searchesInFlight: this.searchQueue.inFlight,
+      searchesQueued: this.searchQueue.queued,
       feedback: this.feedback.stats(),
       counters: this.counters.snapshot(),
     };
@@ -145,14 +140,20 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     return searchable;
   }
 
-  /** One utterance: search with a shared cap on searches in flight, then format its cards. */
+  /**
+   * One utterance: waits for a search slot (or is shed if it could not get one in time), searches, and
+   * formats its cards, all within the card deadline.
+   */
   private searchCards(utterance: Utterance): Observable<{ utterance: Utterance; cards: AssistCard[] }> {
-    return this.searchSlots.run(this.knowledge.search(utterance)).pipe(
+    const search$ = defer(() => this.knowledge.search(utterance)).pipe(
       map((entities) => ({ utterance, cards: this.insights.toCards(utterance, entities) })),
       filter(({ cards }) => cards.length > 0),
       withinCardDeadline(utterance, this.cardDeadlineMs, () => this.dropLate(utterance, 'searching')),
-      catchError((error: Error) => this.skip(utterance, error)),
     );
+    const deadlineAt = utterance.flushedAt + this.cardDeadlineMs;
+    return this.searchQueue
+      .run(search$, deadlineAt, (cause) => this.shed(utterance, cause))
+      .pipe(catchError((error: Error) => this.skip(utterance, error)));
   }
 
   private push(utterance: Utterance, cards: AssistCard[]): Observable<void> {
@@ -164,13 +165,27 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
 
   private dropLate(utterance: Utterance, step: 'searching' | 'pushing'): void {
     this.counters.increment(`cards_dropped_late{step="${step}"}`);
-    this.logger.warn({
+    this.overload.warn(`cards dropped late (${step})`, {
       msg:
         `Cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}) dropped: ` +
         `still ${step} ${this.cardDeadlineMs} ms after the flush, too late to help`,
       interactionId: utterance.interactionId,
       utteranceSeq: utterance.seq,
       step,
+    });
+  }
+
+  private shed(utterance: Utterance, cause: ShedCause): void {
+    this.counters.increment(`searches_shed{cause="${cause}"}`);
+    const why =
+      cause === 'queue-full'
+        ? `${this.searchQueue.queued} searches already wait (KB_MAX_QUEUED)`
+        : `the knowledge search could not answer within CARD_DEADLINE_MS (${this.cardDeadlineMs} ms)`;
+    this.overload.warn(`searches shed (${cause})`, {
+      msg: `Search for interaction ${utterance.interactionId} (utterance ${utterance.seq}) shed: ${why}`,
+      interactionId: utterance.interactionId,
+      utteranceSeq: utterance.seq,
+      cause,
     });
   }
 
@@ -195,15 +210,10 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     clearTimeout(timer);
     if (finished) this.logger.warn(`Drain bound of ${drainMs} ms reached; abandoning work still in flight`);
     this.subscription?.unsubscribe();
+    this.overload.flush();
   }
 }
 
-function closeWhenInteractionIsOver(
-  interaction$: GroupedObservable<string, Utterance>,
-  endSignals: InteractionEndSignals,
-): Observable<unknown> {
-  // The buffer flushes the last utterance while it handles INTERACTION_ENDED, before a group born of
-  // that utterance can hear the event: the utterance's own reason closes such a group.
-  const lastUtterance$ = interaction$.pipe(filter((utterance) => utterance.reason === 'interaction-ended'));
-  return race(endSignals.endOf(interaction$.key), lastUtterance$, interaction$.pipe(debounceTime(INTERACTION_IDLE_MS)));
+function byInteraction(utterance: Utterance): string {
+  return utterance.interactionId;
 }

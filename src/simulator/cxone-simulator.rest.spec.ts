@@ -267,5 +267,24 @@ describe(CxoneSimulator.name, () => {
 
       await expect(sut.waitFor(() => sut.received.handshakes[0]?.status, 1000)).resolves.toBe(101);
     });
+
+    it('awaits an async probe: a Promise of false is not a pass', async () => {
+      await expect(sut.waitFor(async () => false, 50, 'an async condition')).rejects.toThrow(
+        'Timed out after 50 ms waiting for an async condition',
+      );
+    });
+
+    it('resolves with what an async probe resolves to, once it is truthy', async () => {
+      let calls = 0;
+      const probe = async () => (++calls >= 3 ? `after ${calls} probes` : undefined);
+
+      await expect(sut.waitFor(probe, 1000)).resolves.toBe('after 3 probes');
+    });
+
+    it('treats a rejecting async probe as "not yet" and quotes its error on timeout', async () => {
+      const probe = () => Promise.reject(new Error('not listening'));
+
+      await expect(sut.waitFor(probe, 50, 'readiness')).rejects.toThrow('last probe error: not listening');
+    });
   });
 });

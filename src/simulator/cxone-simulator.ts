@@ -176,8 +176,15 @@ export class CxoneSimulator {
     this.tokens.setTtl(this.defaultTtlSeconds);
   }
 
-  /** Polls every 10 ms until `probe` returns a truthy value (e.g. `list.length && list`), which it resolves with. */
-  waitFor<T>(probe: () => T | Falsy, timeoutMs = 10_000, what?: string): Promise<Exclude<T, Falsy>> {
+  /**
+   * Polls every 10 ms until `probe` returns a truthy value (e.g. `list.length && list`), which it resolves
+   * with. An async probe is awaited before it is judged.
+   */
+  waitFor<T>(
+    probe: () => T | Falsy | PromiseLike<T | Falsy>,
+    timeoutMs = 10_000,
+    what?: string,
+  ): Promise<Exclude<T, Falsy>> {
     return waitFor(probe, timeoutMs, what);
   }
 

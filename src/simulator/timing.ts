@@ -18,11 +18,13 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<boolean> 
 }
 
 /**
- * Polls `probe` until it returns a truthy value. A probe that throws counts as "not yet"
- * (so `() => list[0].body.x` can be written directly); its last error is quoted on timeout.
+ * Polls `probe` until it returns (or resolves to) a truthy value. An async probe is awaited before it is
+ * judged: a pending Promise is itself truthy, so without the await a wait would return at once and check
+ * nothing. A probe that throws or rejects counts as "not yet" (so `() => list[0].body.x` can be written
+ * directly); its last error is quoted on timeout.
  */
 export async function waitFor<T>(
-  probe: () => T | Falsy,
+  probe: () => T | Falsy | PromiseLike<T | Falsy>,
   timeoutMs = 10_000,
   what = 'condition',
 ): Promise<Exclude<T, Falsy>> {
@@ -30,7 +32,7 @@ export async function waitFor<T>(
   let lastError: unknown;
   for (;;) {
     try {
-      const value = probe();
+      const value = await probe();
       if (value) return value as Exclude<T, Falsy>;
     } catch (error) {
       lastError = error;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
+import { BehaviorSubject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import type WebSocket from 'ws';
 import type { AuthService } from '../auth/auth.service.js';
@@ -16,6 +17,8 @@ class FakeSocket extends EventEmitter {
   autoPong = true;
   readonly close = vi.fn();
   readonly terminate = vi.fn();
+  readonly pause = vi.fn();
+  readonly resume = vi.fn();
   readonly ping = vi.fn(() => {
     if (this.autoPong) this.emit('pong');
   });
@@ -58,6 +61,7 @@ describe(StreamService.name, () => {
   let open: Mock<(url: string, options: StreamSocketOptions) => WebSocket>;
   let getToken: Mock<() => Promise<string>>;
   let invalidate: Mock<(token: string) => void>;
+  let authMock: Record<string, unknown>;
   let counters: Counters;
   let issued: number;
 
@@ -71,6 +75,7 @@ describe(StreamService.name, () => {
     const before = sockets.length;
     socket().emit('close', 1006);
     let waited = 0;
+    await vi.advanceTimersByTimeAsync(0);
     while (sockets.length === before) {
       await vi.advanceTimersByTimeAsync(1);
       waited++;
@@ -91,9 +96,10 @@ describe(StreamService.name, () => {
     getToken = vi.fn(async () => `secret-token-${++issued}`);
     invalidate = vi.fn();
     counters = new Counters();
+    authMock = { getToken, invalidate, status$: new BehaviorSubject({ valid: true }), status: () => ({ valid: true }) };
     sut = new StreamService(
       { open } as unknown as StreamAdapter,
-      { getToken, invalidate } as unknown as AuthService,
+      authMock as unknown as AuthService,
       counters,
       connection,
       configMock,
@@ -134,6 +140,7 @@ describe(StreamService.name, () => {
     socket().frame({ type: 'SOMETHING_ELSE', interactionId: 'i-1' });
     socket().frame({ type: 'TRANSCRIPT_FRAGMENT', interactionId: 'i-1', text: 42 });
     socket().frame({ type: 'DIALOG_STATE', interactionId: 'i-1', state: 'TURN_END', extra: true });
+    await settle();
 
     expect(events).toEqual([FRAGMENT, { type: 'DIALOG_STATE', interactionId: 'i-1', state: 'TURN_END' }]);
     expect(counters.snapshot('stream_invalid_frames')).toEqual({
@@ -165,23 +172,32 @@ describe(StreamService.name, () => {
     expect(delays).toEqual([100, 250, 500, 1000]);
   });
 
-  it('resets the backoff once a connection stayed open for 10 s', async () => {
+  it('retries a connection that held for a second within 150 ms, however many attempts failed before', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(1);
     sut.start();
     await settle();
-    expect([await failAndTimeReconnect(), await failAndTimeReconnect()]).toEqual([100, 500]);
+    for (let i = 0; i < 6; i++) await failAndTimeReconnect(); // the backoff has grown to 8 s
 
     socket().emit('open');
-    await vi.advanceTimersByTimeAsync(9_999);
-    expect(await failAndTimeReconnect()).toBe(1000); // not stable yet: the backoff keeps growing
-
-    socket().emit('open');
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(await failAndTimeReconnect()).toBe(100);
-    expect(await failAndTimeReconnect()).toBe(500);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await failAndTimeReconnect()).toBe(150);
+    expect(await failAndTimeReconnect()).toBe(100); // that attempt failed: backoff starts over
   });
 
-  it('on a 401 handshake invalidates the token it used and reconnects with a new one', async () => {
+  it('treats a connection that dies within a second of opening as a failed attempt', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    sut.start();
+    await settle();
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      socket().emit('open');
+      await vi.advanceTimersByTimeAsync(999);
+      delays.push(await failAndTimeReconnect());
+    }
+    expect(delays).toEqual([100, 500, 1000, 2000]);
+  });
+
+  it('on a 401 handshake invalidates the token it used and retries at once with a new one', async () => {
     sut.start();
     await settle();
     const response = socket().refuseHandshake(401);
@@ -192,9 +208,40 @@ describe(StreamService.name, () => {
     expect(sut.status().lastError).toBe('handshake HTTP 401');
 
     socket().emit('close', 1006); // what ws does after terminate() during the handshake
-    await vi.advanceTimersByTimeAsync(100);
+    await settle();
     expect(open).toHaveBeenCalledTimes(2);
     expect(openedUrl(1).searchParams.get('access_token')).toBe('secret-token-2');
+  });
+
+  it('backs off when the fresh token is refused too, instead of looping on 401', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    sut.start();
+    await settle();
+    socket().refuseHandshake(401);
+    expect(await failAndTimeReconnect()).toBe(0);
+    socket().refuseHandshake(401);
+    expect(await failAndTimeReconnect()).toBe(100);
+    socket().refuseHandshake(401);
+    expect(await failAndTimeReconnect()).toBe(500);
+  });
+
+  it('waits for the token service instead of backing off, and connects once it holds a token', async () => {
+    const tokenStatus = new BehaviorSubject({ valid: false });
+    let tokenValid = false;
+    getToken.mockRejectedValue(new Error('token endpoint down'));
+    Object.assign(authMock, { status$: tokenStatus, status: () => ({ valid: tokenValid }) });
+    sut.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(open).not.toHaveBeenCalled();
+    expect(getToken).toHaveBeenCalledTimes(1);
+    expect(sut.status()).toMatchObject({ state: 'reconnecting', lastError: 'no access token' });
+
+    getToken.mockResolvedValue('secret-token-after-outage');
+    tokenValid = true;
+    tokenStatus.next({ valid: true });
+    await settle();
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(openedUrl(0).searchParams.get('access_token')).toBe('secret-token-after-outage');
   });
 
   it('does not invalidate the token when the handshake fails for another reason', async () => {
@@ -223,7 +270,7 @@ describe(StreamService.name, () => {
 
     const dead = socket();
     dead.emit('close', 1006);
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(150);
     expect(open).toHaveBeenCalledTimes(2);
     socket().emit('open');
     await vi.advanceTimersByTimeAsync(5000);
@@ -283,6 +330,21 @@ describe(StreamService.name, () => {
     expect(open).toHaveBeenCalledTimes(1);
     expect(live.ping).not.toHaveBeenCalled();
     expect(live.terminate).toHaveBeenCalledTimes(1); // the close grace ran out
+  });
+
+  it('stop() hands over the frames already received before events$ completes', async () => {
+    const events: StreamEvent[] = [];
+    let completedAfter = -1;
+    sut.events$.subscribe({ next: (event) => events.push(event), complete: () => (completedAfter = events.length) });
+    sut.start();
+    await settle();
+    socket().emit('open');
+    socket().frame(FRAGMENT);
+    socket().frame({ type: 'INTERACTION_ENDED', interactionId: 'i-1' });
+
+    sut.stop();
+
+    expect(completedAfter).toBe(2);
   });
 
   it('stop() cancels a pending reconnect', async () => {

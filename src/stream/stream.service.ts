@@ -1,15 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { BehaviorSubject, type Observable, Subject } from 'rxjs';
+import { BehaviorSubject, filter, first, type Observable, Subject, type Subscription } from 'rxjs';
 import type WebSocket from 'ws';
 import { AuthService } from '../auth/auth.service.js';
-import { backoffDelay } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
 import { CXONE_CONNECTION, type CxoneConnection, redactUrl } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
 import { StreamAdapter } from './stream.adapter.js';
 import type { StreamEvent } from './stream-events.js';
+import { FrameInbox } from './frame-inbox.js';
 import { FrameLogLimiter } from './frame-log-limiter.js';
+import { type AttemptOutcome, ReconnectPolicy } from './reconnect-policy.js';
 import { StreamFrameParser } from './stream-frame.parser.js';
 
 export type StreamState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'stopped';
@@ -24,9 +25,6 @@ export interface StreamStatus {
   lastError?: string;
 }
 
-/** A connection open this long counts as healthy again: the next drop retries fast. */
-const STABLE_AFTER_MS = 10_000;
-const FIRST_RETRY_MS = 100;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 1000;
 /**
@@ -36,11 +34,14 @@ const CLOSE_GRACE_MS = 1000;
  */
 const SOCKET_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+/** Frame handling per turn of the event loop, and frames waiting before the socket is paused. */
+const INBOX = { sliceMs: 5, maxQueued: 10_000 };
 
 /**
  * Reads the Agent Assist stream forever: a fresh token on every connect, ping/pong keep-alive that
- * terminates a dead socket, reconnect with capped exponential backoff and jitter, and every frame
- * parsed and validated into a typed event. Bad frames are counted and skipped, never fatal.
+ * terminates a dead socket, reconnects as ReconnectPolicy says (at once after a drop, backoff only for
+ * attempts that fail), waits for the token service rather than backing off when no token can be had,
+ * and every frame parsed and validated into a typed event. Bad frames are counted and skipped.
  */
 @Injectable()
 export class StreamService {
@@ -49,10 +50,12 @@ export class StreamService {
   private readonly statusSubject: BehaviorSubject<StreamStatus>;
   private readonly parser: StreamFrameParser;
   private readonly rejectedFrameLog = new FrameLogLimiter();
+  private readonly inbox = new FrameInbox<WebSocket.RawData>((data) => this.onFrame(data), INBOX);
   private socket?: WebSocket;
   private reconnectTimer?: NodeJS.Timeout;
+  private tokenWait?: Subscription;
   private heartbeat?: NodeJS.Timeout;
-  private failures = 0;
+  private readonly reconnect: ReconnectPolicy;
   private stopped = false;
   private readonly settings: AppConfig['stream'];
 
@@ -64,6 +67,7 @@ export class StreamService {
     config: ConfigService<AppConfig, true>,
   ) {
     this.settings = config.get('stream', { infer: true });
+    this.reconnect = new ReconnectPolicy({ maxMs: this.settings.reconnectMaxMs });
     this.parser = new StreamFrameParser({ ...this.parserLimits() });
     this.statusSubject = new BehaviorSubject<StreamStatus>({ state: 'idle', since: Date.now(), reconnects: 0 });
   }
@@ -91,6 +95,9 @@ export class StreamService {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    this.tokenWait?.unsubscribe();
+    // What was received is handled before events$ completes: its text is flushed like the rest.
+    this.inbox.flush();
     this.stopHeartbeat();
     const socket = this.socket;
     if (socket) {
@@ -107,13 +114,13 @@ export class StreamService {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    this.setStatus({ state: this.status().reconnects > 0 || this.failures > 0 ? 'reconnecting' : 'connecting' });
+    const status = this.status();
+    this.setStatus({ state: status.state === 'idle' ? 'connecting' : 'reconnecting' });
     let token: string;
     try {
       token = await this.auth.getToken();
     } catch {
-      this.setStatus({ lastError: 'no access token' });
-      return this.scheduleReconnect();
+      return this.waitForToken();
     }
     if (this.stopped) return;
     let socket: WebSocket;
@@ -126,13 +133,15 @@ export class StreamService {
       });
     } catch {
       this.setStatus({ lastError: 'socket could not be opened' });
-      return this.scheduleReconnect();
+      return this.scheduleReconnect({ kind: 'connect-failed' });
     }
     this.socket = socket;
     let openedAt: number | undefined;
+    let refusedWith: number | undefined;
 
     socket.on('unexpected-response', (_request, response) => {
       const status = response.statusCode ?? 0;
+      refusedWith = status;
       response.resume();
       if (status === 401) this.auth.invalidate(token);
       this.counters.increment(`stream_handshake_failures{status="${status}"}`);
@@ -144,9 +153,10 @@ export class StreamService {
       openedAt = Date.now();
       this.logger.log(`Stream connected to ${redactUrl(this.connection.streamUrl)}`);
       this.setStatus({ state: 'open', lastError: undefined });
+      this.inbox.attach({ pause: () => socket.pause(), resume: () => socket.resume() });
       this.startHeartbeat(socket);
     });
-    socket.on('message', (data) => this.onFrame(data));
+    socket.on('message', (data) => this.inbox.push(data));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // ws error messages can quote the request; keep only the code.
       this.setStatus({ lastError: error.code ?? 'socket error' });
@@ -159,13 +169,28 @@ export class StreamService {
       this.stopHeartbeat();
       if (this.socket === socket) this.socket = undefined;
       if (this.stopped) return;
-      const wasStable = openedAt !== undefined && Date.now() - openedAt >= STABLE_AFTER_MS;
-      if (wasStable) this.failures = 0;
-      this.counters.increment('stream_disconnects');
-      this.logger.warn(`Stream closed (code ${code}); reconnecting`);
-      this.setStatus({ lastCloseCode: code });
-      this.scheduleReconnect();
+      if (openedAt !== undefined) {
+        this.counters.increment('stream_disconnects');
+        this.logger.warn(`Stream closed (code ${code}); reconnecting`);
+        this.setStatus({ lastCloseCode: code });
+        return this.scheduleReconnect({ kind: 'closed-after-open', openForMs: Date.now() - openedAt });
+      }
+      this.counters.increment('stream_connect_failures');
+      this.scheduleReconnect(refusedWith === 401 ? { kind: 'handshake-unauthorized' } : { kind: 'connect-failed' });
     });
+  }
+
+  /** No token can be had now: the token service keeps asking, and the stream connects the moment it has one. */
+  private waitForToken(): void {
+    this.setStatus({ state: 'reconnecting', lastError: 'no access token' });
+    this.tokenWait?.unsubscribe();
+    this.tokenWait = this.auth.status$
+      .pipe(
+        // The live status, not the published one: a token that expired unannounced must not count.
+        filter(() => this.auth.status().valid),
+        first(),
+      )
+      .subscribe(() => void this.connect());
   }
 
   private onFrame(data: WebSocket.RawData): void {
@@ -186,13 +211,9 @@ export class StreamService {
     this.eventsSubject.next(parsed.event);
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(outcome: AttemptOutcome): void {
     if (this.stopped) return;
-    this.failures++;
-    const delay =
-      this.failures === 1
-        ? FIRST_RETRY_MS
-        : backoffDelay(this.failures - 1, { initialMs: 500, maxMs: this.settings.reconnectMaxMs });
+    const delay = this.reconnect.next(outcome);
     this.counters.increment('stream_reconnects');
     this.setStatus({ state: 'reconnecting', reconnects: this.status().reconnects + 1 });
     clearTimeout(this.reconnectTimer);
