@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 
+import { NO_CONTROL_CHARS } from '../stream/stream-event.dto.js';
 import { formatCards, safeCitation, toSnippet, type CardFormatOptions } from './card-formatter.js';
 
 const options = (overrides: Partial<CardFormatOptions> = {}): CardFormatOptions => ({
@@ -20,6 +21,14 @@ const article = (id: string, overrides: Record<string, unknown> = {}) => ({
 });
 
 const ids = (cards: { id: string }[]) => cards.map((card) => card.id);
+
+/** The characters a card must never carry: bidi controls, invisible format characters, C0/C1 controls. */
+const BIDI_AND_INVISIBLE = [
+  ...['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'],
+  ...['\u200e', '\u200f', '\u061c', '\u200b', '\u200c', '\u200d', '\ufeff', '\u2060'],
+];
+const FORBIDDEN_IN_CARDS =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\u2060\ufeff]/;
 
 describe('formatCards', () => {
   it('builds cards with plain-text fields and the interaction id', () => {
@@ -125,6 +134,41 @@ describe('formatCards', () => {
     expect(card.snippet).toBe('How to Open settings, then click Reset.');
   });
 
+  it('strips bidi controls and zero-width characters from plain and HTML titles and snippets', () => {
+    const cards = formatCards(
+      [
+        article('plain', {
+          title: 'Refund \u202egnp.exe\u202c policy\u200b',
+          body: 'Pay\u200bPal refunds \u2066take\u2069 5\ufeff days\u200e\u200f\u061c\u2060.',
+        }),
+        article('html', {
+          title: '<b>Reset</b>\u200d your <i>pass\u200cword</i>&#x202E;',
+          body: '<p>Open &#x202E;settings&#x202C;, then&#8203; click\u2067 <b>Reset</b>&#xFEFF;.</p>',
+        }),
+      ],
+      options(),
+    );
+
+    expect(cards.map(({ title, snippet }) => [title, snippet])).toEqual([
+      ['Refund gnp.exe policy', 'PayPal refunds take 5 days.'],
+      ['Reset your password', 'Open settings, then click Reset.'],
+    ]);
+  });
+
+  it('drops an entry whose title is nothing but invisible characters, like one without a title', () => {
+    const entities = [
+      article('bidi-only', { title: '\u202e\u202c' }),
+      article('zero-width-only', { title: ' \u200b\u200d\ufeff ' }),
+      article('html-invisible-only', { title: '<b>&#x2066;\u2069</b>&#8203;' }),
+      article('controls-only', { title: '\u0000\u0085\u2028' }),
+      article('kept', { title: '\u202eOK' }),
+    ];
+
+    expect(formatCards(entities, options()).map(({ id, title, priority }) => [id, title, priority])).toEqual([
+      ['kept', 'OK', 1],
+    ]);
+  });
+
   it('skips garbage entities without throwing', () => {
     const hostile = {
       get id(): string {
@@ -222,6 +266,35 @@ describe('toSnippet', () => {
     expect(toSnippet('Fish &amp; chips\u0000\u0007 &nbsp;today')).toBe('Fish & chips today');
   });
 
+  it('removes every bidi control and invisible format character, literal or entity-encoded', () => {
+    for (const char of BIDI_AND_INVISIBLE) {
+      const entity = `&#x${char.charCodeAt(0).toString(16)};`;
+      expect(toSnippet(`ab${char}cd`), `U+${char.charCodeAt(0).toString(16)}`).toBe('abcd');
+      expect(toSnippet(`<p>ab${entity}cd</p>`), `${entity}`).toBe('abcd');
+    }
+  });
+
+  it('removes everything the stream parser counts as a control character', () => {
+    const parserControls = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code)).filter(
+      (char) => !NO_CONTROL_CHARS.test(char) && !(char >= '\ud800' && char <= '\udfff'),
+    );
+    expect(parserControls.length).toBeGreaterThan(60);
+
+    for (const char of parserControls) {
+      expect(toSnippet(`ab${char}cd`), `U+${char.charCodeAt(0).toString(16)}`).not.toContain(char);
+    }
+  });
+
+  it('strips invisible characters before cutting, so 150 visible characters fit', () => {
+    const snippet = toSnippet('a\u200b'.repeat(300));
+
+    expect(snippet).toBe(`${'a'.repeat(149)}…`);
+  });
+
+  it('defuses a tag opener hidden behind a zero-width character', () => {
+    expect(toSnippet('&lt;\u200bscript&gt;alert(1)&lt;/script&gt;')).not.toMatch(/<script/i);
+  });
+
   it('keeps heading case and drops link targets and images', () => {
     expect(
       toSnippet('<h2>Billing FAQ</h2><a href="https://x.example">see here</a><img src="y.png" alt="alt text">'),
@@ -295,7 +368,7 @@ describe('toSnippet', () => {
     expect(toSnippet(42 as unknown as string)).toBe('');
   });
 
-  it('property: any string gives at most 150 characters and never "<script"', () => {
+  it('property: any string gives at most 150 characters, never "<script" and no invisible characters', () => {
     const htmlish = fc
       .array(
         fc.oneof(
@@ -319,6 +392,13 @@ describe('toSnippet', () => {
             '&amp;',
             '<a href="javascript:x">',
             '😀',
+            '\u202e',
+            '&#x202E;',
+            '\u200b',
+            '&#8203;',
+            '\ufeff',
+            '\u2066',
+            '\u0085',
           ),
         ),
         { maxLength: 30 },
@@ -330,6 +410,7 @@ describe('toSnippet', () => {
         const snippet = toSnippet(s);
         expect(snippet.length).toBeLessThanOrEqual(150);
         expect(snippet.toLowerCase()).not.toContain('<script');
+        expect(snippet).not.toMatch(FORBIDDEN_IN_CARDS);
       }),
       { numRuns: 500 },
     );

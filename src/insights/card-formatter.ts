@@ -1,5 +1,6 @@
 import { compile, type HtmlToTextOptions } from 'html-to-text';
 
+import { BIDI_CONTROLS, LINE_CONTROLS, ZERO_WIDTH_FORMATS } from '../common/invisible-characters.js';
 import type { AssistCard } from './card.js';
 
 export interface CardFormatOptions {
@@ -32,6 +33,9 @@ const SKIPPED = ['script', 'style', 'noscript', 'template', 'head', 'title', 'if
 
 const HTML_TO_TEXT_OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
+  // Without U+200B, which html-to-text counts as whitespace by default: it is removed below, not turned
+  // into a space, so the text reads as it renders ("pass\u200bword" is "password").
+  whitespaceCharacters: ' \t\r\n\f',
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
     ...HEADINGS,
@@ -55,8 +59,10 @@ const HTML_TO_TEXT_OPTIONS: HtmlToTextOptions = {
 /** Compiled once: html-to-text builds its selector decision tree here, not per call. */
 const htmlToText = compile(HTML_TO_TEXT_OPTIONS);
 
-/** C0 and C1 control characters and DEL. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Controls that separate words (C0, C1, DEL, line/paragraph separators) become spaces. */
+const WORD_BREAKING_CONTROLS = new RegExp(`[${LINE_CONTROLS}]`, 'g');
+/** Bidi controls and zero-width characters have no width: they go without a trace. */
+const INVISIBLE_CHARS = new RegExp(`[${BIDI_CONTROLS}${ZERO_WIDTH_FORMATS}]`, 'g');
 const WHITESPACE_RUNS = /\s+/g;
 /**
  * A `<` that could open a tag once the plain text lands in some HTML context (decoded `&lt;script&gt;`
@@ -66,8 +72,8 @@ const TAG_OPENERS = /<(?=[A-Za-z!/?])/g;
 
 /**
  * Plain text of an HTML fragment, on one line, at most `maxChars` characters including the trailing
- * ellipsis when it had to be cut (at the last word boundary that fits; hard cut if there is none).
- * Never throws; anything but a string gives ''.
+ * ellipsis when it had to be cut (at the last word boundary that fits; hard cut if there is none),
+ * without control, bidi or zero-width characters. Never throws; anything but a string gives ''.
  */
 export function toSnippet(html: string, maxChars: number = SNIPPET_MAX_CHARS): string {
   if (typeof html !== 'string') return '';
@@ -80,7 +86,14 @@ export function toSnippet(html: string, maxChars: number = SNIPPET_MAX_CHARS): s
   } catch {
     return '';
   }
-  text = text.replace(CONTROL_CHARS, ' ').replace(WHITESPACE_RUNS, ' ').replace(TAG_OPENERS, '‹').trim();
+  // After html-to-text, which decodes `&#x202E;` and the like; before the tag-opener pass, which must see
+  // `<\u200bscript` as `<script`.
+  text = text
+    .replace(WORD_BREAKING_CONTROLS, ' ')
+    .replace(INVISIBLE_CHARS, '')
+    .replace(WHITESPACE_RUNS, ' ')
+    .replace(TAG_OPENERS, '‹')
+    .trim();
   return truncateAtWord(text, limit);
 }
 
@@ -170,6 +183,7 @@ function toCard(
   if (citation === undefined) return undefined;
   if (options.isAlreadyShown?.(id) === true) return undefined;
 
+  // A title that is nothing but markup or invisible characters counts as missing.
   const plainTitle = toSnippet(title, TITLE_MAX_CHARS);
   if (plainTitle === '') return undefined;
 

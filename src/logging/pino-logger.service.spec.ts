@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { AXIOS_SECRETS, JWT, refusedTokenCall } from './logging-spec-kit.js';
 import { createLogger } from './pino-logger.service.js';
-import { scrubSecrets } from './redaction.js';
 
 function capture(level: 'info' | 'debug' | 'warn' = 'info') {
   const lines: Record<string, any>[] = [];
@@ -90,14 +90,104 @@ describe('PinoLoggerService', () => {
     expect(text).not.toContain('eyJ0eXAi');
     expect(lines[0].msg).toContain('&x=1 failed');
   });
-});
 
-describe(scrubSecrets.name, () => {
-  it('removes query and form secrets and bearer tokens, nothing else', () => {
-    expect(scrubSecrets('grant_type=client_credentials&client_secret=s3cr3t&client_id=abc')).toBe(
-      'grant_type=client_credentials&[REDACTED client_secret]&client_id=abc',
+  it('censors secret headers nested anywhere, any case', () => {
+    const { logger, lines } = capture();
+    logger.log({
+      msg: 'upstream call',
+      req: { headers: { Authorization: 'Bearer abc', cookie: 'sid=s-1' } },
+      call: {
+        attempt: { request: { headers: { 'proxy-authorization': 'Basic cHJveHk6cHc=', 'X-Deki-Token': 'tkn_1' } } },
+      },
+    });
+
+    expect(lines[0].req.headers).toEqual({ Authorization: '[REDACTED]', cookie: '[REDACTED]' });
+    expect(lines[0].call.attempt.request.headers).toEqual({
+      'proxy-authorization': '[REDACTED]',
+      'X-Deki-Token': '[REDACTED]',
+    });
+    expect(JSON.stringify(lines[0])).not.toMatch(/abc|s-1|cHJveHk6cHc|tkn_1/);
+  });
+
+  it('logs an AxiosError, as the message or as a field, without any of its credentials', () => {
+    const { logger, lines } = capture();
+    logger.error(refusedTokenCall(), 'AuthService');
+    logger.warn({ msg: 'Token call failed', error: refusedTokenCall() }, 'AuthService');
+
+    const text = JSON.stringify(lines);
+    for (const secret of AXIOS_SECRETS) expect(text).not.toContain(secret);
+    for (const line of lines) {
+      expect(line.error).toMatchObject({
+        type: 'AxiosError',
+        status: 401,
+        config: { headers: { Authorization: '[REDACTED]' }, data: expect.stringContaining('[REDACTED client_secret]') },
+        response: { data: { access_token: '[REDACTED]', error: 'invalid_client' } },
+      });
+    }
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      context: 'AuthService',
+      msg: 'Request failed with status code 401',
+    });
+  });
+
+  it('scrubs form bodies and JSON-quoted tokens in messages and string fields', () => {
+    const { logger, lines } = capture();
+    logger.warn('token call sent grant_type=password&username=k1&password=pw-1', 'Ctx');
+    logger.warn(`token reply {"access_token": "at-1", 'refresh_token':'rt-1', "id_token":"${JWT}"}`, 'Ctx');
+    logger.warn({ msg: 'sent', body: 'grant_type=client_credentials&client_secret=cs-1' }, 'Ctx');
+
+    expect(lines.map((line) => line.msg)).toEqual([
+      'token call sent grant_type=password&username=k1&[REDACTED password]',
+      `token reply {"access_token": "[REDACTED]", 'refresh_token':'[REDACTED]', "id_token":"[REDACTED]"}`,
+      'sent',
+    ]);
+    expect(lines[2].body).toBe('grant_type=client_credentials&[REDACTED client_secret]');
+  });
+
+  it('scrubs bearer tokens whatever their case, and tokens in Error messages and stacks', () => {
+    const { logger, lines } = capture();
+    logger.warn('retrying with authorization: bearer at-2', 'Ctx');
+    logger.error(new Error(`refresh failed: BEARER at-3 rejected, id ${JWT}`), 'Ctx');
+    logger.error('failed', `Error: upstream said access_token=at-4\n    at somewhere`, 'Ctx');
+
+    expect(lines[0].msg).toBe('retrying with authorization: bearer [REDACTED]');
+    expect(lines[1].msg).toBe('refresh failed: BEARER [REDACTED] rejected, id [REDACTED]');
+    expect(lines[1].error.message).toBe(lines[1].msg);
+    expect(lines[1].error.stack).toContain('refresh failed: BEARER [REDACTED] rejected');
+    expect(lines[2].stack).toContain('upstream said [REDACTED access_token]');
+    expect(JSON.stringify(lines)).not.toMatch(/at-[234]|eyJhbGci/);
+  });
+
+  it('redacts lines written straight through the pino instance too', () => {
+    const { logger, lines } = capture();
+    logger.pino.info({ headers: { authorization: 'Bearer at-5' } }, 'sent %s', 'client_secret=cs-2');
+    logger.pino.error(new Error('Bearer at-6 expired'));
+
+    expect(lines[0]).toMatchObject({ headers: { authorization: '[REDACTED]' }, msg: 'sent [REDACTED client_secret]' });
+    expect(lines[1]).toMatchObject({ msg: 'Bearer [REDACTED] expired', err: { message: 'Bearer [REDACTED] expired' } });
+    expect(JSON.stringify(lines)).not.toMatch(/at-[56]|cs-2/);
+  });
+
+  it('leaves ordinary lines as they were', () => {
+    const { logger, lines } = capture();
+    logger.log(
+      {
+        msg: 'Pushed 2 card(s) for interaction call-1',
+        interactionId: 'call-1',
+        url: 'https://kb.example.com/a?page=1',
+      },
+      'InsightsService',
     );
-    expect(scrubSecrets('Authorization: Bearer abc.DEF-123_~+/==')).toBe('Authorization: Bearer [REDACTED]');
-    expect(scrubSecrets('Pushed 2 card(s) for interaction call-1')).toBe('Pushed 2 card(s) for interaction call-1');
+
+    expect(lines[0]).toEqual({
+      level: 'info',
+      time: lines[0].time,
+      pid: process.pid,
+      context: 'InsightsService',
+      msg: 'Pushed 2 card(s) for interaction call-1',
+      interactionId: 'call-1',
+      url: 'https://kb.example.com/a?page=1',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { createRequire } from 'node:module';
-import { type DestinationStream, type Level, type Logger as Pino, pino } from 'pino';
-import { REDACT_PATHS, REDACTED, scrubSecrets } from './redaction.js';
+import { type DestinationStream, type Level, type LogFn, type Logger as Pino, pino } from 'pino';
+import { redactLogArguments } from './redaction.js';
 
 export interface LoggerOptions {
   /** pino level: `fatal`…`trace` (LOG_LEVEL). */
@@ -23,7 +23,7 @@ export interface LogFields {
  * Nest's `LoggerService` over pino, installed with `app.useLogger(...)`: every `new Logger(Context)` in the
  * code writes through it. One JSON object a line with `level`, `time`, `context` and `msg`; a call that
  * passes an object (`{ msg, interactionId, ... }`) gets its fields as top-level keys. Secrets are
- * censored here and only here (see redaction.ts).
+ * censored in one place, a pino hook every line goes through, this class's or not (see redaction.ts).
  *
  * (nestjs-pino is not used: its Nest 12 versions need Node ≥ 22.12, and this service also runs on Node 20.)
  */
@@ -62,15 +62,11 @@ export class PinoLoggerService implements LoggerService {
     const fields: Record<string, unknown> = {};
     if (context) fields.context = context;
     const stack = withStack ? rest.find((param): param is string => typeof param === 'string') : undefined;
-    if (stack) fields.stack = scrubSecrets(stack);
+    if (stack) fields.stack = stack;
     let text: string;
     if (message instanceof Error) {
       text = message.message;
-      fields.error = {
-        type: message.name,
-        message: scrubSecrets(message.message),
-        stack: scrubSecrets(message.stack ?? ''),
-      };
+      fields.error = message;
     } else if (message !== null && typeof message === 'object') {
       const { msg, message: alt, ...extra } = message as LogFields & { message?: unknown };
       Object.assign(fields, extra);
@@ -78,7 +74,7 @@ export class PinoLoggerService implements LoggerService {
     } else {
       text = String(message);
     }
-    this.pino[level](fields, scrubSecrets(text));
+    this.pino[level](fields, text);
   }
 }
 
@@ -91,7 +87,11 @@ export function createLogger(options: LoggerOptions): PinoLoggerService {
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      hooks: {
+        logMethod(args: Parameters<LogFn>, method: LogFn) {
+          method.apply(this, redactLogArguments(args) as Parameters<LogFn>);
+        },
+      },
     },
     destination,
   );
