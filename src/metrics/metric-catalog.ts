@@ -1,0 +1,181 @@
+import type { FlushReason } from '../buffer/utterance.js';
+import type { RetryDecision } from '../cxone-api/retry-decision.js';
+import type { PiiKind } from '../privacy/pii-redactor.js';
+import type { StreamEventType } from '../stream/stream-event.dto.js';
+import type { FrameRejection } from '../stream/stream-events.js';
+import type { StreamState } from '../stream/stream.service.js';
+
+/** Every series the service defines is named `agent_assist_<name>` (counters end in `_total`). */
+export const METRIC_PREFIX = 'agent_assist_';
+
+/** Seconds; from a fast local call to a request that used up its retries. */
+export const LATENCY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export type MetricType = 'counter' | 'histogram' | 'gauge';
+
+/** Label name → the values known in advance, in the order the code writes the labels. */
+export type MetricLabels = Readonly<Record<string, readonly string[]>>;
+
+export interface MetricSpec {
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labels: MetricLabels;
+}
+
+/**
+ * The values of a label, which tsc checks cover every member of `T`: a new flush reason or frame
+ * rejection in the code fails the typecheck until it is listed here, and so exported at 0.
+ */
+function allOf<T extends string>() {
+  return <const V extends readonly string[]>(
+    values: V & ([Exclude<T, V[number]>] extends [never] ? unknown : { missing: Exclude<T, V[number]> }),
+  ): V => values;
+}
+
+type RetryCause = Extract<RetryDecision, { kind: 'retry' }>['cause'];
+/** CxoneApiClient.giveUp: a final answer from decideRetry, or no token to try with. */
+type GiveUpCause = Extract<RetryDecision, { kind: 'give-up' }>['cause'] | 'no-token';
+
+/** The `operation` of every CxoneApiClient call (the adapters' `operation:`). */
+export const OPERATIONS = ['knowledge-search', 'cards-push', 'training-feedback'] as const;
+/** A 401 retries as `unauthorized` after a token refresh; the others are decideRetry's. */
+const RETRY_CAUSES = allOf<RetryCause | 'unauthorized'>()([
+  'rate-limited',
+  'server-error',
+  'timeout',
+  'network',
+  'unauthorized',
+]);
+const FAILURE_CAUSES = allOf<GiveUpCause>()(['forbidden', 'unauthorized', 'rejected', 'exhausted', 'no-token']);
+/** `error`: not a CXone failure (a bug); `cancelled`: unsubscribed before the end (a card dropped late). */
+const OUTCOMES = allOf<GiveUpCause | 'success' | 'error' | 'cancelled'>()([
+  'success',
+  'forbidden',
+  'unauthorized',
+  'rejected',
+  'exhausted',
+  'no-token',
+  'error',
+  'cancelled',
+]);
+const CXONE_CALL = { operation: OPERATIONS, outcome: OUTCOMES };
+
+const EVENT_TYPES = allOf<StreamEventType>()([
+  'TRANSCRIPT_FRAGMENT',
+  'DIALOG_STATE',
+  'INSIGHT_ACCEPTED',
+  'INSIGHT_REJECTED',
+  'INTERACTION_ENDED',
+]);
+const FRAME_REJECTIONS = allOf<FrameRejection>()([
+  'oversized',
+  'invalid-json',
+  'not-an-object',
+  'unknown-type',
+  'invalid-fields',
+]);
+/** 401/403 are what the runbook explains; 429 and 5xx are CXone incidents. Any other status appears on use. */
+const HANDSHAKE_STATUSES = ['401', '403', '429', '500', '502', '503'];
+const FLUSH_REASONS = allOf<FlushReason>()([
+  'silence',
+  'dialog-state',
+  'max-duration',
+  'interaction-ended',
+  'size-cap',
+  'shutdown',
+]);
+/** iban, account and dob are the redactor's next kinds; listing them early only adds zero series. */
+const PII_KINDS = allOf<PiiKind>()(['card', 'ssn', 'email', 'phone', 'iban', 'account', 'dob']);
+export const STREAM_STATES = allOf<StreamState>()(['idle', 'connecting', 'open', 'reconnecting', 'stopped']);
+
+const counter = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'counter', help, labels });
+const histogram = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'histogram', help, labels });
+const gauge = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'gauge', help, labels });
+
+/**
+ * Every series of the service, by the name the code uses (`increment('name{label="v"}')`, `observe`,
+ * `registerGauge`). Counters and histograms are exported from the first scrape, at 0 for every
+ * combination of their known label values, so `increase(...) > 0` alerts see the first event. Adding a
+ * series is one line here; the docs may only name series listed here (metric-catalog.spec.ts).
+ */
+export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
+  // stream
+  stream_events: counter('Valid stream events received, by type', { type: EVENT_TYPES }),
+  stream_invalid_frames: counter('Stream frames skipped as invalid, by reason', { reason: FRAME_REJECTIONS }),
+  stream_disconnects: counter('Stream sockets that closed unexpectedly'),
+  stream_reconnects: counter('Stream reconnect attempts scheduled'),
+  stream_handshake_failures: counter('Stream handshakes refused, by HTTP status', { status: HANDSHAKE_STATUSES }),
+  stream_dead_sockets: counter('Stream sockets dropped for not answering pings'),
+  stream_state: gauge('Stream socket state: 1 for the current state', { state: STREAM_STATES }),
+  stream_state_seconds: gauge('Seconds since the stream entered its current state'),
+  // buffers and the assist pipeline
+  utterances: counter('Utterances flushed from the buffers, by flush reason', { reason: FLUSH_REASONS }),
+  utterances_not_searched: counter('Utterances not searched, by cause', { cause: ['speaker'] }),
+  buffered_interactions: gauge('Interactions with a live utterance buffer'),
+  searches_in_flight: gauge('Knowledge searches running now'),
+  searches_queued: gauge('Knowledge searches waiting for a slot'),
+  cards_pushed: counter('Assist cards pushed to agent desktops'),
+  cards_dropped_late: counter('Cards dropped because they missed CARD_DEADLINE_MS, by step', {
+    step: ['searching', 'pushing'],
+  }),
+  assist_failures: counter('Utterances that produced no cards because a step failed'),
+  pipeline_failures: counter('Assist pipeline stops (a bug: liveness fails)'),
+  pii_redactions: counter('Personal data replaced in utterances, by kind', { kind: PII_KINDS }),
+  assist_e2e_latency_seconds: histogram('From the flush trigger (TURN_END, silence...) to the cards accepted by CXone'),
+  // CXone REST calls
+  cxone_requests: counter(
+    'CXone REST calls finished, by operation and outcome (retries included in one call)',
+    CXONE_CALL,
+  ),
+  cxone_request_duration_seconds: histogram(
+    'Duration of a whole CXone REST call, retries and backoff included',
+    CXONE_CALL,
+  ),
+  http_retries: counter('CXone REST call retries, by operation and cause', {
+    operation: OPERATIONS,
+    cause: RETRY_CAUSES,
+  }),
+  http_failures: counter('CXone REST calls given up, by operation and cause', {
+    operation: OPERATIONS,
+    cause: FAILURE_CAUSES,
+  }),
+  // access token
+  token_refreshes: counter('Access tokens obtained'),
+  token_refresh_failures: counter('Failed token requests'),
+  token_invalidated: counter('Access tokens rejected by CXone (401)'),
+  token_valid: gauge('1 while a valid access token is held'),
+  token_expires_in_seconds: gauge('Seconds until the held token expires'),
+  // training feedback
+  feedback_stored: counter('Verdicts written to the durable feedback store'),
+  feedback_delivered: counter('Verdicts delivered to the training endpoint'),
+  feedback_dead_letters: counter('Verdicts refused for good and moved to dead letters'),
+  feedback_redeliveries: counter('Verdict deliveries rescheduled after a failure'),
+  feedback_duplicates: counter('Duplicate verdicts ignored'),
+  feedback_refused_backlog_full: counter('Verdicts refused because FEEDBACK_MAX_PENDING was reached'),
+  feedback_store_failures: counter('Verdicts lost because the store write failed'),
+  feedback_pending: gauge('Verdicts stored and not yet delivered'),
+  feedback_oldest_pending_seconds: gauge('Age of the oldest undelivered verdict'),
+  feedback_dead_lettered: gauge('Verdicts held in the dead-letter table'),
+};
+
+/** The catalog entry of `name` if it is a series of that type. */
+export function catalogSpec(name: string, type: MetricType): MetricSpec | undefined {
+  const spec = Object.hasOwn(METRIC_CATALOG, name) ? METRIC_CATALOG[name] : undefined;
+  return spec?.type === type ? spec : undefined;
+}
+
+/** `cards_pushed` → `agent_assist_cards_pushed_total`; histograms and gauges keep their name. */
+export function exportedName(name: string, type: MetricType): string {
+  return `${METRIC_PREFIX}${type === 'counter' && !name.endsWith('_total') ? `${name}_total` : name}`;
+}
+
+/**
+ * Every combination of the known label values: 3 operations × 5 causes are 15 label sets; one empty set
+ * for a series without labels.
+ */
+export function knownLabelSets(spec: MetricSpec): Record<string, string>[] {
+  return Object.entries(spec.labels).reduce<Record<string, string>[]>(
+    (sets, [label, values]) => sets.flatMap((set) => values.map((value) => ({ ...set, [label]: value }))),
+    [{}],
+  );
+}
