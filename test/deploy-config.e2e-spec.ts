@@ -5,8 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { ACCEPTED_VARIABLES, EnvironmentVariables } from '../src/config/environment.variables.js';
-import { CxoneSimulator } from '../src/simulator/index.js';
-import { AppProcess, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
+import { STREAM_PATH } from '../src/simulator/index.js';
+import { readStandaloneSettings, SIM_VARIABLES } from '../src/simulator/standalone-settings.js';
+import { type AppProcess, sleep } from './support/app-process.js';
+import { composeEnv, startComposeStack } from './support/compose-stack.js';
+import type { SimulatorProcess } from './support/simulator-process.js';
 
 /**
  * The deployment files agree with the code: every manifest under deploy/k8s, docker-compose.yml, the
@@ -54,6 +57,7 @@ const pod = deployment.spec.template.spec;
 const container = pod.containers[0];
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Doc;
 const composeApp = compose.services['agent-assist'];
+const composeSim = compose.services['cxone-sim'];
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const ENV_EXAMPLES = ['.env.example', '.env.production.example'];
 
@@ -222,21 +226,55 @@ describe('deployment configuration (e2e)', () => {
     }
   });
 
-  describe('against the running app', () => {
-    let simulator: CxoneSimulator;
+  it('runs the standalone simulator in compose, with SIM_* settings it reads, and points the service at it', () => {
+    expect(composeSim.command).toEqual(['node', 'dist/simulator/main.js']);
+    const simEnv = composeEnv(composeSim);
+    expect(Object.keys(simEnv).length).toBeGreaterThan(0);
+    expect(
+      Object.keys(simEnv).filter((name) => !(SIM_VARIABLES as readonly string[]).includes(name)),
+      'docker-compose cxone-sim sets variables the simulator does not read',
+    ).toEqual([]);
+    const settings = readStandaloneSettings(simEnv); // throws, naming the variable, on a bad value
+    expect(settings.play, 'compose up plays conversations').toBe(true);
+    expect(settings.host, 'reachable from the service container').toBe('0.0.0.0');
+
+    const simOrigin = `http://cxone-sim:${settings.port}`;
+    expect(composeEnv(composeApp)).toMatchObject({
+      CXONE_TOKEN_URL: `${simOrigin}/oauth/token`,
+      CXONE_API_BASE_URL: simOrigin,
+      CXONE_STREAM_URL: `${simOrigin.replace(/^http/, 'ws')}${STREAM_PATH}`,
+      CXONE_CLIENT_ID: settings.clientId,
+      CXONE_CLIENT_SECRET: settings.clientSecret,
+    });
+    expect(composeApp.depends_on['cxone-sim'].condition).toBe('service_healthy');
+    expect(composeSim.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${settings.port}/`);
+  });
+
+  /** docker compose up, without Docker: both services from compose's own environment, on loopback. */
+  describe('against the running compose stack', () => {
+    let simulator: SimulatorProcess;
     let app: AppProcess;
 
     beforeAll(async () => {
-      simulator = new CxoneSimulator({ clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET });
-      await simulator.start();
-      app = await new AppProcess(tenantEnv(simulator, { LOG_LEVEL: 'warn' })).start();
+      ({ simulator, app } = await startComposeStack(composeSim, composeApp));
       await app.waitForReady();
     });
 
     afterAll(async () => {
-      const exitCode = await app?.stop();
-      await simulator?.stop();
-      expect(exitCode).toBe(0);
+      const appExit = await app?.stop();
+      const simulatorExit = await simulator?.stop();
+      expect(appExit).toBe(0);
+      expect(simulatorExit).toBe(0);
+    });
+
+    it('shows the simulator playing and the service pushing cards in the logs', async () => {
+      const cards = await simulator.waitForLine(/^\[cxone-sim\] cards for sim-1-conv-voicemail-pin-\S+: \S/, 30_000);
+      const interactionId = /cards for (\S+):/.exec(cards)![1];
+      expect(simulator.lines(/^\[cxone-sim\] playing "/).length).toBeGreaterThan(0);
+      // The service logs its push once the simulator has answered it.
+      const pushed = new RegExp(`Pushed \\d+ card\\(s\\) for interaction ${interactionId}\\b`);
+      for (const deadline = Date.now() + 5000; !pushed.test(app.logs) && Date.now() < deadline;) await sleep(50);
+      expect(app.logs).toMatch(pushed);
     });
 
     async function get(path: string): Promise<number> {

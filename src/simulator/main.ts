@@ -1,51 +1,118 @@
+import { describeActivity } from './activity-log.js';
+import { playConversation } from './conversation-player.js';
 import { CxoneSimulator } from './cxone-simulator.js';
+import { loadConversations } from './data-files.js';
+import { PlayLoop } from './play-loop.js';
+import { SimulatedAgent } from './simulated-agent.js';
+import { readStandaloneSettings, StandaloneSettingsError, type StandaloneSettings } from './standalone-settings.js';
 
-/** Standalone simulator: `npm run sim`, then point the service at the printed URLs. */
+/** How long an agent looks at a card before clicking, in script time (divided by the play speed). */
+const AGENT_READING_MS = 1500;
+/** A stop that takes longer than this is stuck: exit 1 rather than hang the container. */
+const STOP_DEADLINE_MS = 5000;
+
+const log = (line: string): void => console.log(`[cxone-sim] ${line}`);
+
+/**
+ * Standalone simulator (`npm run sim`, the compose service): serves the CXone APIs and, unless SIM_PLAY=false,
+ * plays the scripted conversations to whoever connects to the stream. Settings: `SIM_*`, see the README.
+ */
 async function main(): Promise<void> {
-  const clientId = process.env.SIM_CLIENT_ID ?? 'sandbox-client';
-  const clientSecret = process.env.SIM_CLIENT_SECRET ?? 'sandbox-secret';
-  const port = Number.parseInt(process.env.SIM_PORT ?? '4000', 10);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`SIM_PORT must be a port number, got "${process.env.SIM_PORT}"`);
-    process.exit(1);
-  }
-  const simulator = new CxoneSimulator({
-    port,
-    host: process.env.SIM_HOST ?? '127.0.0.1',
-    clientId,
-    clientSecret,
-    quiet: false,
+  const settings = readSettingsOrExit();
+  const simulator = new CxoneSimulator({ ...settings, quiet: false });
+  const loop = settings.play
+    ? new PlayLoop({
+        conversations: loadConversations(),
+        play: (conversation, interactionId, signal) =>
+          playConversation(
+            conversation,
+            { interactionId, speed: settings.playSpeed },
+            (e) => simulator.send(e),
+            signal,
+          ),
+        listeners: () => simulator.openConnections(),
+        pauseMs: settings.playPauseMs,
+        log,
+      })
+    : undefined;
+  const agent =
+    loop && settings.agentVerdicts
+      ? new SimulatedAgent({
+          conversationOf: (interactionId) => loop.conversationOf(interactionId),
+          send: (event) => simulator.send(event),
+          readingMs: AGENT_READING_MS / settings.playSpeed,
+        })
+      : undefined;
+  simulator.onActivity((activity) => {
+    const line = describeActivity(activity);
+    if (line) log(line);
+    if (activity.kind === 'request' && activity.endpoint === 'cards') agent?.onCardsPushed(activity.request);
+  });
+  // Before listening, so a signal during start-up also ends in a clean exit.
+  exitZeroOn(['SIGTERM', 'SIGINT'], async () => {
+    agent?.stop();
+    await loop?.stop();
+    await simulator.stop();
   });
   await simulator.start();
+  printConnection(simulator, settings);
+  loop?.start();
+}
+
+function readSettingsOrExit(): StandaloneSettings {
+  try {
+    return readStandaloneSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof StandaloneSettingsError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+function printConnection(simulator: CxoneSimulator, settings: StandaloneSettings): void {
+  const play = settings.play
+    ? `plays the scripted conversations while a stream client is connected (pause ${settings.playPauseMs} ms, ` +
+      `speed ${settings.playSpeed}, agent verdicts ${settings.agentVerdicts ? 'on' : 'off'})`
+    : 'plays nothing (SIM_PLAY=false)';
   console.log(
     [
       'CXone simulator ready. Configure the service with:',
       `  CXONE_TOKEN_URL=${simulator.tokenUrl}`,
       `  CXONE_API_BASE_URL=${simulator.baseUrl}`,
       `  CXONE_STREAM_URL=${simulator.streamUrl}`,
-      `  CXONE_CLIENT_ID=${clientId}`,
-      `  CXONE_CLIENT_SECRET=${clientSecret}`,
+      `  CXONE_CLIENT_ID=${settings.clientId}`,
+      `  CXONE_CLIENT_SECRET=${settings.clientSecret}`,
+      `It ${play}; tokens last ${settings.tokenTtlSeconds} s.`,
     ].join('\n'),
   );
+}
 
+/**
+ * Compose and `npm run sim` stop it with SIGTERM/SIGINT, possibly twice (the terminal and npm both forward
+ * Ctrl-C): the first signal stops everything and exits 0, later ones are ignored; a stuck stop exits 1.
+ */
+function exitZeroOn(signals: NodeJS.Signals[], stop: () => Promise<void>): void {
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) process.exit(1); // a second signal means "now"
+    if (stopping) return;
     stopping = true;
-    console.log(`${signal} received, stopping the simulator`);
-    simulator.stop().then(
-      () => (process.exitCode = 0),
+    log(`${signal} received, stopping`);
+    setTimeout(() => {
+      console.error(`[cxone-sim] did not stop within ${STOP_DEADLINE_MS} ms`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    stop().then(
+      () => process.exit(0),
       (error: unknown) => {
-        console.error('simulator did not stop cleanly:', error);
-        process.exitCode = 1;
+        console.error(`[cxone-sim] did not stop cleanly: ${(error as Error)?.message ?? error}`);
+        process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  for (const signal of signals) process.on(signal, shutdown);
 }
 
 main().catch((error: unknown) => {
-  console.error('CXone simulator failed to start:', error);
+  console.error(`CXone simulator failed to start: ${(error as Error)?.message ?? error}`);
   process.exit(1);
 });
