@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type INestApplication, type LogLevel as NestLogLevel, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -25,13 +27,19 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
-  const { port, logLevel, mode, env } = config.get('app', { infer: true });
+  const { host, port, logLevel, mode, env } = config.get('app', { infer: true });
   // Levels first (Nest filters before calling the logger), then pino, which also prints the buffered lines.
   Logger.overrideLogger(NEST_LEVELS[logLevel]);
   app.useLogger(createLogger({ level: logLevel, env }));
-  await app.listen(port);
-  Logger.log(`Agent assist service listening on port ${port} (${mode} mode)`, 'Bootstrap');
+  await app.listen(port, host);
+  Logger.log(`Agent assist service listening on ${listeningAddress(app)} (${mode} mode)`, 'Bootstrap');
   exitCleanlyOn(['SIGTERM', 'SIGINT'], app);
+}
+
+/** What the server really bound (HOST resolved, PORT=0 picked), e.g. `127.0.0.1:3000` or `[::]:3000`. */
+function listeningAddress(app: INestApplication): string {
+  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  return `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }
 
 /**

@@ -17,14 +17,23 @@ describe('lifecycle (e2e)', () => {
       await new AppProcess({
         PORT: '99999',
         BUFFER_SILENCE_MS: 'soon',
+        BUFFER_MAX_MS: '1000', // valid itself: no second, contradicting line about BUFFER_SILENCE_MS
+        HOST: 'not a host',
         CXONE_STREAM_URL: 'http://example.com/stream',
         CXONE_CLIENT_ID: 'id',
         CXONE_CLIENT_SECRET: 'do-not-print-me',
       }).start(),
     );
     expect(await app.exitCode()).toBe(1);
-    for (const name of ['PORT', 'BUFFER_SILENCE_MS', 'CXONE_STREAM_URL']) expect(app.logs).toContain(name);
     expect(app.logs.match(/Invalid configuration/g)).toHaveLength(1);
+    // One line per bad variable, saying what is expected; never the value.
+    expect(app.logs.match(/^ {2}- .*$/gm)).toEqual([
+      '  - PORT: expected a whole number from 0 to 65535',
+      '  - HOST: expected an IP address or a host name, e.g. 127.0.0.1, 0.0.0.0, :: or localhost',
+      '  - CXONE_STREAM_URL: expected an absolute ws or wss URL without credentials',
+      '  - BUFFER_SILENCE_MS: expected a whole number of milliseconds from 50 to 600000',
+    ]);
+    expect(app.logs).not.toMatch(/soon|99999|not a host/);
     expect(app.logs).not.toContain('do-not-print-me');
     expect(app.logs).not.toMatch(/\n\s+at /); // no stack trace
   });

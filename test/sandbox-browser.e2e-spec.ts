@@ -10,11 +10,12 @@ const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const DOCS_SCREENSHOT = fileURLToPath(new URL('../docs/sandbox.png', import.meta.url));
 const SANDBOX_ENV = { NODE_ENV: 'development', SANDBOX_DEMO: 'false', LOG_LEVEL: 'info' };
 
-async function post(app: AppProcess, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** A control request as the page sends it: always JSON (the sandbox refuses other bodies with 415). */
+async function post(app: AppProcess, path: string, body: unknown = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(`${app.baseUrl}${path}`, {
     method: 'POST',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json().catch(() => undefined) };
 }
@@ -91,12 +92,12 @@ describe('sandbox agent desktop preview (browser e2e)', () => {
     const feedback = await waitUntil(
       async () => {
         const { body } = await app.getJson('/sandbox/api/feedback');
-        return (body as any[]).find((entry) => entry.interactionId === interactionId && entry.status < 300);
+        return (body as any[]).find((entry) => entry.interactionId === interactionId && entry.delivered);
       },
       10_000,
       'the training endpoint to receive the verdict',
     );
-    expect(feedback).toMatchObject({ insightId, action: 'ACCEPTED' });
+    expect(feedback).toMatchObject({ insightId, action: 'ACCEPTED', attempts: 1, statuses: [200], lastStatus: 200 });
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}sandbox.png` });
@@ -167,32 +168,56 @@ describe('sandbox agent desktop preview (browser e2e)', () => {
     expect((await post(app, '/sandbox/api/faults/expire-tokens')).status).toBe(200);
     expect((await post(app, '/sandbox/api/faults/rate-limit-storm', { count: 2 })).body.effect).toContain('429');
 
-    expect((await post(app, '/sandbox/api/faults/training-down', { count: 1 })).status).toBe(200);
     const { body } = await post(app, '/sandbox/api/utterance', { text: 'I was charged an overdraft fee refund it' });
+    const interactionId = body.interactionId as string;
     const card = await waitUntil(
-      () => findCard(app, body.interactionId),
+      () => findCard(app, interactionId),
       20_000,
       'a card for the typed utterance (after the 429 storm and the token expiry)',
     );
-    const verdict = await post(app, '/sandbox/api/verdicts', {
-      interactionId: body.interactionId,
-      insightId: card,
-      verdict: 'REJECTED',
-    });
-    expect(verdict.status).toBe(202);
-    const statuses = await waitUntil(
-      async () => {
-        const { body: feedback } = await app.getJson('/sandbox/api/feedback');
-        const mine = (feedback as any[]).filter((entry) => entry.interactionId === body.interactionId);
-        return mine.some((entry) => entry.status < 300) && mine.map((entry) => entry.status);
-      },
-      20_000,
-      'the rejected verdict to get through once the training endpoint is back',
-    );
-    expect(statuses[0]).toBe(503);
+
+    // One Reject while training is down: redelivered until it is back up, yet one verdict on the page.
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${app.baseUrl}/sandbox`);
+    await page.locator('#live.ok').waitFor({ timeout: 10_000 });
+    expect((await post(app, '/sandbox/api/faults/training-down', { count: 100 })).status).toBe(200);
+    const cardNode = page.locator(`section[data-interaction-id="${interactionId}"] .card[data-insight-id="${card}"]`);
+    await cardNode.first().locator('button.reject').click();
+    const logEntries = page.locator(`#feedback-log li[data-interaction-id="${interactionId}"]`);
+    const attemptsShown = async () => Number(await logEntries.first().getAttribute('data-attempts'));
+    await logEntries.first().waitFor({ timeout: 10_000 });
+    await waitUntil(async () => (await attemptsShown()) >= 2, 20_000, 'the service to redeliver the verdict');
+    expect(await logEntries.count()).toBe(1);
+    expect(await logEntries.first().getAttribute('data-delivered')).toBe('false');
+    const undelivered = await verdictsOf(app, interactionId);
+    expect(undelivered).toHaveLength(1);
+    expect(undelivered[0]).toMatchObject({ insightId: card, action: 'REJECTED', delivered: false, lastStatus: 503 });
+    expect(undelivered[0].attempts).toBeGreaterThanOrEqual(2);
+    expect(new Set(undelivered[0].statuses)).toEqual(new Set([503]));
+
     expect((await post(app, '/sandbox/api/faults/training-up')).status).toBe(200);
+    await page
+      .locator(`#feedback-log li[data-interaction-id="${interactionId}"][data-delivered="true"]`)
+      .waitFor({ timeout: 20_000 });
+    expect(await logEntries.count()).toBe(1);
+    expect(await attemptsShown()).toBeGreaterThan(undelivered[0].attempts);
+    expect(await logEntries.first().textContent()).toContain(`REJECTED ${card} → delivered`);
+    expect(await cardNode.first().locator('.fb.ok').textContent()).toContain('Training endpoint received REJECTED');
+    const delivered = await verdictsOf(app, interactionId);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({ insightId: card, action: 'REJECTED', delivered: true });
+    expect(delivered[0].attempts).toBeGreaterThan(undelivered[0].attempts);
+    expect(delivered[0].statuses[0]).toBe(503);
+    expect(delivered[0].lastStatus).toBeLessThan(300);
+    await page.close();
   });
 });
+
+/** What `GET /sandbox/api/feedback` lists for one interaction: one entry per verdict. */
+async function verdictsOf(app: AppProcess, interactionId: string): Promise<any[]> {
+  const { body } = await app.getJson('/sandbox/api/feedback');
+  return (body as any[]).filter((entry) => entry.interactionId === interactionId);
+}
 
 /** The first card pushed for the interaction, as the preview's state shows it. */
 async function findCard(app: AppProcess, interactionId: string): Promise<string | undefined> {

@@ -76,6 +76,80 @@ describe(validateEnvironment.name, () => {
     expect(failure({ BUFFER_SILENCE_MS: '5000', BUFFER_MAX_MS: '1000' }).variables).toEqual(['BUFFER_MAX_MS']);
   });
 
+  describe('messages a user reads', () => {
+    /** The message's lines about each variable (`  - NAME: …`). */
+    const linesAbout = (error: ConfigException, name: string) =>
+      error.message.split('\n').filter((line) => line.startsWith(`  - ${name}:`));
+
+    it.each([
+      ['BUFFER_SILENCE_MS', 'abc', 'expected a whole number of milliseconds from 50 to 600000'],
+      ['BUFFER_SILENCE_MS', '10', 'expected a whole number of milliseconds from 50 to 600000'],
+      ['PORT', '70000', 'expected a whole number from 0 to 65535'],
+      ['PORT', 'eighty', 'expected a whole number from 0 to 65535'],
+      ['HTTP_MAX_ATTEMPTS', '2.5', 'expected a whole number of attempts from 1 to 20'],
+      ['STREAM_MAX_FRAME_BYTES', '1e99', 'expected a whole number of bytes from 1024 to 16777216'],
+      ['KB_MIN_SCORE', 'high', 'expected a number of at least 0'],
+      ['KB_MIN_SCORE', '-0.5', 'expected a number of at least 0'],
+      ['LOG_LEVEL', 'loud', 'expected one of fatal, error, warn, info, debug, trace'],
+      ['NODE_ENV', 'prod', 'expected one of development, production, test'],
+      ['CXONE_TOKEN_AUTH', 'header', 'expected body or basic'],
+      ['PII_REDACTION', 'yes', 'expected true or false'],
+      ['KB_QUERY_SPEAKERS', 'customer', 'expected CUSTOMER, AGENT or both, comma-separated'],
+      ['CXONE_STREAM_URL', 'https://x.example.com', 'expected an absolute ws or wss URL without credentials'],
+      ['HOST', 'not a host', 'expected an IP address or a host name, e.g. 127.0.0.1, 0.0.0.0, :: or localhost'],
+    ])('%s=%s: one line naming the variable and what is expected, not the value', (name, value, expected) => {
+      const error = failure({ [name]: value });
+      expect(error.variables).toEqual([name]);
+      // The whole message is these two lines, so it cannot carry the value either.
+      expect(error.message.split('\n')).toEqual([`Invalid configuration (${name}):`, `  - ${name}: ${expected}`]);
+    });
+
+    it('adds no derived line about a variable when one it depends on is already invalid', () => {
+      expect(failure({ BUFFER_SILENCE_MS: 'abc', BUFFER_MAX_MS: '1000' }).variables).toEqual(['BUFFER_SILENCE_MS']);
+      expect(failure({ BUFFER_SILENCE_MS: '700000', BUFFER_MAX_MS: '1000' }).variables).toEqual(['BUFFER_SILENCE_MS']);
+      const tooShort = failure({ BUFFER_MAX_MS: '50' });
+      expect(linesAbout(tooShort, 'BUFFER_MAX_MS')).toEqual([
+        '  - BUFFER_MAX_MS: expected a whole number of milliseconds from 100 to 600000',
+      ]);
+      const insecureAndWrong = failure({
+        NODE_ENV: 'production',
+        CXONE_CLIENT_ID: 'id',
+        CXONE_CLIENT_SECRET: 'secret',
+        CXONE_TOKEN_URL: 'ws://cxone.example.com/token',
+      });
+      expect(linesAbout(insecureAndWrong, 'CXONE_TOKEN_URL')).toEqual([
+        '  - CXONE_TOKEN_URL: expected an absolute http or https URL without credentials',
+      ]);
+    });
+
+    it('says one line per variable when several are bad at once', () => {
+      const error = failure({ PORT: 'x', BUFFER_SILENCE_MS: 'abc', BUFFER_MAX_MS: 'abc', LOG_LEVEL: 'loud' });
+      expect(error.variables).toEqual(['PORT', 'LOG_LEVEL', 'BUFFER_SILENCE_MS', 'BUFFER_MAX_MS']);
+      expect(error.message.split('\n')).toHaveLength(5);
+      for (const name of error.variables) expect(linesAbout(error, name)).toHaveLength(1);
+    });
+  });
+
+  describe('HOST', () => {
+    it('defaults to loopback in sandbox mode and to every interface with a tenant', () => {
+      expect(validateEnvironment({}).app.host).toBe('127.0.0.1');
+      expect(validateEnvironment({ CXONE_CLIENT_ID: 'id', CXONE_CLIENT_SECRET: 's' }).app.host).toBe('0.0.0.0');
+      expect(validateEnvironment({ HOST: '0.0.0.0' }).app.host).toBe('0.0.0.0');
+      expect(validateEnvironment({ HOST: 'localhost', CXONE_CLIENT_ID: 'id', CXONE_CLIENT_SECRET: 's' }).app.host).toBe(
+        'localhost',
+      );
+    });
+
+    it('takes an IP address or a host name', () => {
+      for (const host of ['127.0.0.1', '0.0.0.0', '::', '::1', 'fd00::2', 'localhost', 'assist-1.internal']) {
+        expect(validateEnvironment({ HOST: host }).app.host, host).toBe(host);
+      }
+      for (const host of ['999.1.1.1', '[::1]', 'http://localhost', 'a_b', '-x', 'localhost:3000']) {
+        expect(failure({ HOST: host }).variables, host).toEqual(['HOST']);
+      }
+    });
+  });
+
   it('reads secrets from *_FILE and reports unreadable files by name only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
     writeFileSync(join(dir, 'id'), 'file-id\n');
@@ -146,7 +220,7 @@ describe(validateEnvironment.name, () => {
 
   it('lists every accepted variable, including *_FILE and IGNORE_ENV_FILE', () => {
     expect(ACCEPTED_VARIABLES).toEqual(
-      expect.arrayContaining(['PORT', 'CXONE_CLIENT_ID_FILE', 'IGNORE_ENV_FILE', 'ALLOW_INSECURE_CXONE_URLS']),
+      expect.arrayContaining(['PORT', 'HOST', 'CXONE_CLIENT_ID_FILE', 'IGNORE_ENV_FILE', 'ALLOW_INSECURE_CXONE_URLS']),
     );
   });
 });

@@ -14,7 +14,16 @@ export type RunMode = 'tenant' | 'sandbox';
 
 /** Typed, namespaced configuration; built and validated once at start-up. */
 export interface AppConfig {
-  app: { env: string; mode: RunMode; port: number; logLevel: LogLevel; shutdownDrainMs: number; sandboxDemo: boolean };
+  app: {
+    env: string;
+    mode: RunMode;
+    /** The interface the HTTP server listens on (HOST). */
+    host: string;
+    port: number;
+    logLevel: LogLevel;
+    shutdownDrainMs: number;
+    sandboxDemo: boolean;
+  };
   cxone: {
     clientId: string;
     clientSecret: string;
@@ -45,14 +54,35 @@ function withoutEmpty(raw: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
 }
 
+/** One line per variable: the first thing found wrong with it; later (derived) findings would only confuse. */
+class Problems {
+  private readonly byVariable = new Map<string, string>();
+
+  add(variable: string, expected: string): void {
+    if (!this.byVariable.has(variable)) this.byVariable.set(variable, expected);
+  }
+
+  has(variable: string): boolean {
+    return this.byVariable.has(variable);
+  }
+
+  get variables(): string[] {
+    return [...this.byVariable.keys()];
+  }
+
+  get lines(): string[] {
+    return [...this.byVariable].map(([variable, expected]) => `${variable}: ${expected}`);
+  }
+}
+
 /** Returns the variables whose file was named but unusable (already reported). */
-function readSecretFiles(env: Record<string, unknown>, problems: string[]): Set<string> {
+function readSecretFiles(env: Record<string, unknown>, problems: Problems): Set<string> {
   const unusable = new Set<string>();
   for (const name of FILE_BACKED_VARIABLES) {
     const file = env[`${name}_FILE`];
     if (typeof file !== 'string') continue;
     if (env[name] !== undefined) {
-      problems.push(`${name} and ${name}_FILE are both set: keep one`);
+      problems.add(name, `expected ${name} or ${name}_FILE, not both`);
       continue;
     }
     try {
@@ -60,21 +90,23 @@ function readSecretFiles(env: Record<string, unknown>, problems: string[]): Set<
       const value = content.trim();
       if (value) env[name] = value;
       else {
-        problems.push(`${name}_FILE names an empty file`);
+        problems.add(`${name}_FILE`, 'expected the name of a non-empty file (this one is empty)');
         unusable.add(name);
       }
     } catch {
-      problems.push(`${name}_FILE names a file that cannot be read`);
+      problems.add(`${name}_FILE`, 'expected the name of a readable file (this one cannot be read)');
       unusable.add(name);
     }
   }
   return unusable;
 }
 
-function describeValidation(env: EnvironmentVariables): string[] {
-  return validateSync(env, { forbidUnknownValues: true }).map(
-    (error) => `${error.property}: ${Object.values(error.constraints ?? { invalid: 'is invalid' }).join('; ')}`,
-  );
+/** Each rule in environment.variables.ts has one message, so this is one line per bad variable. */
+function checkRules(env: EnvironmentVariables, problems: Problems): void {
+  for (const error of validateSync(env, { forbidUnknownValues: true })) {
+    const [message = 'expected a valid value'] = Object.values(error.constraints ?? {});
+    problems.add(error.property, message);
+  }
 }
 
 /**
@@ -83,32 +115,36 @@ function describeValidation(env: EnvironmentVariables): string[] {
  */
 export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
   const env = withoutEmpty(raw);
-  const problems: string[] = [];
+  const problems = new Problems();
   const unusableFiles = readSecretFiles(env, problems);
   const vars = plainToInstance(EnvironmentVariables, env, { excludeExtraneousValues: false });
-  problems.push(...describeValidation(vars));
+  checkRules(vars, problems);
 
   const hasId = vars.CXONE_CLIENT_ID !== undefined || unusableFiles.has('CXONE_CLIENT_ID');
   const hasSecret = vars.CXONE_CLIENT_SECRET !== undefined || unusableFiles.has('CXONE_CLIENT_SECRET');
   const production = vars.NODE_ENV === 'production';
   if (hasId !== hasSecret) {
-    problems.push(
-      `${hasId ? 'CXONE_CLIENT_SECRET' : 'CXONE_CLIENT_ID'}: must be set together with the other credential`,
-    );
+    const missing = hasId ? 'CXONE_CLIENT_SECRET' : 'CXONE_CLIENT_ID';
+    const other = hasId ? 'CXONE_CLIENT_ID' : 'CXONE_CLIENT_SECRET';
+    problems.add(missing, `expected too, since ${other} is set (unset both for sandbox mode)`);
   } else if (!hasId && production) {
-    problems.push('CXONE_CLIENT_ID: required in production (sandbox mode is for development only)');
-    problems.push('CXONE_CLIENT_SECRET: required in production (sandbox mode is for development only)');
+    problems.add('CXONE_CLIENT_ID', 'expected in production (sandbox mode is for development only)');
+    problems.add('CXONE_CLIENT_SECRET', 'expected in production (sandbox mode is for development only)');
   }
-  if (production && vars.ALLOW_INSECURE_CXONE_URLS !== 'true') problems.push(...insecureUrls(vars));
-  if (vars.BUFFER_MAX_MS < vars.BUFFER_SILENCE_MS) {
-    problems.push('BUFFER_MAX_MS: must not be shorter than BUFFER_SILENCE_MS');
+  if (production && vars.ALLOW_INSECURE_CXONE_URLS !== 'true') insecureUrls(vars, problems);
+  // Compared only when both are valid: otherwise the line would blame the wrong variable.
+  const buffersValid = !problems.has('BUFFER_MAX_MS') && !problems.has('BUFFER_SILENCE_MS');
+  if (buffersValid && vars.BUFFER_MAX_MS < vars.BUFFER_SILENCE_MS) {
+    problems.add(
+      'BUFFER_MAX_MS',
+      'expected at least BUFFER_SILENCE_MS (the cap on an utterance cannot be below its silence timeout)',
+    );
   }
-  if (problems.length > 0) {
-    const variables = [...new Set(problems.map((line) => line.split(/[: ]/)[0]))];
+  if (problems.variables.length > 0) {
     throw new ConfigException(
       ConfigErrorCode.InvalidEnvironment,
-      `Invalid configuration (${variables.join(', ')}):\n  - ${problems.join('\n  - ')}`,
-      variables,
+      `Invalid configuration (${problems.variables.join(', ')}):\n  - ${problems.lines.join('\n  - ')}`,
+      problems.variables,
     );
   }
   return toAppConfig(vars, hasId ? 'tenant' : 'sandbox');
@@ -123,23 +159,19 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Production: a token or transcript in clear text over the network is refused, one line per variable. */
-function insecureUrls(vars: EnvironmentVariables): string[] {
-  const problems: string[] = [];
+function insecureUrls(vars: EnvironmentVariables, problems: Problems): void {
   for (const name of CXONE_URL_VARIABLES) {
-    let url: URL;
-    try {
-      url = new URL(vars[name]);
-    } catch {
-      continue; // already reported by the validation
-    }
+    if (problems.has(name)) continue;
+    const url = new URL(vars[name]);
     if ((url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname)) {
-      problems.push(
-        `${name}: plain ${url.protocol.slice(0, -1)} to a non-loopback host is refused in production ` +
-          `(use ${url.protocol === 'http:' ? 'https' : 'wss'}, or set ALLOW_INSECURE_CXONE_URLS=true)`,
+      const secure = url.protocol === 'http:' ? 'https' : 'wss';
+      problems.add(
+        name,
+        `expected a ${secure} URL: plain ${url.protocol.slice(0, -1)} to a non-loopback host is refused in production ` +
+          `(or set ALLOW_INSECURE_CXONE_URLS=true)`,
       );
     }
   }
-  return problems;
 }
 
 function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
@@ -147,6 +179,9 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
     app: {
       env: vars.NODE_ENV,
       mode,
+      // The sandbox's controls and transcripts stay on this machine unless HOST says otherwise;
+      // a tenant deployment (Kubernetes) is reached through the pod's interface.
+      host: vars.HOST ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
       port: vars.PORT,
       logLevel: vars.LOG_LEVEL,
       shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,

@@ -20,7 +20,8 @@ export function IsWebUrl(protocols: readonly string[], options?: ValidationOptio
       constraints: [protocols],
       validator: {
         validate: (value: unknown) => isWebUrl(value, protocols),
-        defaultMessage: () => `must be an absolute ${protocols.join(' or ')} URL without credentials`,
+        defaultMessage: () =>
+          `expected an absolute ${protocols.map((p) => p.replace(/:$/, '')).join(' or ')} URL without credentials`,
       },
     },
     options,

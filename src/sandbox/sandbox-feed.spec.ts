@@ -3,10 +3,15 @@ import type { RecordedRequest, SimActivity } from '../simulator/index.js';
 import { FEED_LIMITS, type FeedMessage, SandboxFeed } from './sandbox-feed.js';
 
 const stream = (event: object | string): SimActivity => ({ kind: 'stream', at: 1, event, reached: 1 });
-const request = (endpoint: 'cards' | 'feedback', body: unknown, status = 200): SimActivity => ({
+const request = (
+  endpoint: 'cards' | 'feedback',
+  body: unknown,
+  status = 200,
+  headers: RecordedRequest['headers'] = {},
+): SimActivity => ({
   kind: 'request',
   endpoint,
-  request: { at: 1, method: 'POST', path: '/', headers: {}, query: {}, body, status } as RecordedRequest,
+  request: { at: 1, method: 'POST', path: '/', headers, query: {}, body, status } as RecordedRequest,
 });
 const fragment = (interactionId: string, speaker: string, text: string) =>
   stream({ type: 'TRANSCRIPT_FRAGMENT', interactionId, speaker, text });
@@ -27,7 +32,7 @@ describe(SandboxFeed.name, () => {
     ]);
   });
 
-  it('keeps accepted card pushes, verdicts and every feedback attempt, and tells subscribers', () => {
+  it('keeps accepted card pushes, verdicts and feedback attempts, and tells subscribers', () => {
     const sut = new SandboxFeed();
     const messages: FeedMessage[] = [];
     sut.subscribe((message) => messages.push(message));
@@ -47,9 +52,31 @@ describe(SandboxFeed.name, () => {
       { id: '', title: '', priority: null, score: null, snippet: '', citation: '' },
     ]);
     expect(view.verdicts).toMatchObject([{ insightId: 'kb-1', verdict: 'ACCEPTED' }]);
-    expect(view.feedback.map((entry) => entry.status)).toEqual([503, 200]);
+    expect(view.feedback).toMatchObject([{ insightId: 'kb-1', attempts: 2, statuses: [503, 200], delivered: true }]);
     expect(view.ended).toBe(true);
     expect(messages.map((message) => message.type)).toEqual(['cards', 'verdict', 'feedback', 'feedback', 'ended']);
+  });
+
+  it('shows a verdict redelivered while training is down as one entry with its attempts', () => {
+    const sut = new SandboxFeed();
+    const updates: FeedMessage[] = [];
+    sut.subscribe((message) => message.type === 'feedback' && updates.push(message));
+    const reject = { interactionId: 'i-1', insightId: 'kb-1', action: 'REJECTED' };
+    const key = { 'idempotency-key': 'k-reject' };
+    for (let i = 0; i < 10; i++) sut.ingest(request('feedback', reject, 503, key));
+    let [view] = sut.snapshot().interactions;
+    expect(view.feedback).toHaveLength(1);
+    expect(view.feedback[0]).toMatchObject({ key: 'k-reject', attempts: 10, lastStatus: 503, delivered: false });
+
+    sut.ingest(request('feedback', reject, 200, key));
+    sut.ingest(request('feedback', { ...reject, insightId: 'kb-2' }, 200, { 'idempotency-key': 'k-other' }));
+    [view] = sut.snapshot().interactions;
+    expect(view.feedback.map((verdict) => [verdict.insightId, verdict.attempts, verdict.delivered])).toEqual([
+      ['kb-1', 11, true],
+      ['kb-2', 1, true],
+    ]);
+    expect(updates).toHaveLength(12);
+    expect(updates[10]).toMatchObject({ type: 'feedback', feedback: { key: 'k-reject', attempts: 11 } });
   });
 
   it('stays bounded: oldest interactions and lines are forgotten', () => {

@@ -1,4 +1,5 @@
 import type { SimActivity } from '../simulator/index.js';
+import { addAttempt, copyVerdict, type FeedbackAttempt, type FeedbackVerdict, verdictOf } from './feedback-verdicts.js';
 
 /** Interactions kept for the page (oldest forgotten first) and per-interaction limits: all bounded. */
 export const FEED_LIMITS = {
@@ -6,6 +7,7 @@ export const FEED_LIMITS = {
   linesPerInteraction: 200,
   lineChars: 2000,
   pushesPerInteraction: 30,
+  /** Verdicts (and training deliveries, one entry per verdict however often it was retried). */
   feedbackPerInteraction: 60,
   notices: 30,
 } as const;
@@ -31,14 +33,6 @@ export interface CardPush {
   cards: CardView[];
 }
 
-export interface FeedbackView {
-  at: number;
-  /** What the simulated training endpoint answered (0 = connection reset, 499 = client gave up). */
-  status: number;
-  insightId: string;
-  action: string;
-}
-
 export interface VerdictView {
   at: number;
   insightId: string;
@@ -53,7 +47,8 @@ export interface InteractionView {
   lines: TranscriptLine[];
   pushes: CardPush[];
   verdicts: VerdictView[];
-  feedback: FeedbackView[];
+  /** What the training endpoint received: one entry per verdict, with its delivery attempts. */
+  feedback: FeedbackVerdict[];
 }
 
 export interface Notice {
@@ -66,7 +61,8 @@ export type FeedMessage =
   | { type: 'transcript'; interactionId: string; line: TranscriptLine }
   | { type: 'cards'; interactionId: string; push: CardPush }
   | { type: 'verdict'; interactionId: string; verdict: VerdictView }
-  | { type: 'feedback'; interactionId: string; feedback: FeedbackView }
+  /** A verdict's delivery changed (a new verdict, or one more attempt at a known one). */
+  | { type: 'feedback'; interactionId: string; feedback: FeedbackVerdict }
   | { type: 'ended'; interactionId: string }
   | { type: 'notice'; notice: Notice };
 
@@ -112,7 +108,7 @@ export class SandboxFeed {
         lines: state.lines.map((line) => ({ ...line })),
         pushes: state.pushes.map((push) => ({ ...push, cards: push.cards.map((card) => ({ ...card })) })),
         verdicts: state.verdicts.map((verdict) => ({ ...verdict })),
-        feedback: state.feedback.map((feedback) => ({ ...feedback })),
+        feedback: state.feedback.map(copyVerdict),
       })),
       notices: this.notices.map((notice) => ({ ...notice })),
     };
@@ -135,7 +131,7 @@ export class SandboxFeed {
   readonly ingest = (activity: SimActivity): void => {
     if (activity.kind === 'stream') this.streamEvent(activity.event, activity.at);
     else if (activity.endpoint === 'cards') this.cardPush(activity.request.body, activity.request.status);
-    else if (activity.endpoint === 'feedback') this.feedbackPost(activity.request.body, activity.request.status);
+    else if (activity.endpoint === 'feedback') this.feedbackAttempt(activity.request);
   };
 
   private streamEvent(event: object | string, at: number): void {
@@ -197,19 +193,18 @@ export class SandboxFeed {
     this.emit({ type: 'cards', interactionId, push: { ...push, cards: cards.map((card) => ({ ...card })) } });
   }
 
-  private feedbackPost(body: unknown, status: number): void {
-    if (typeof body !== 'object' || body === null) return;
-    const fields = body as Record<string, unknown>;
-    const interactionId = text(fields.interactionId, 128);
-    if (!interactionId) return;
-    const feedback: FeedbackView = {
-      at: Date.now(),
-      status,
-      insightId: text(fields.insightId, 128),
-      action: text(fields.action, 20),
-    };
-    pushBounded(this.interaction(interactionId).feedback, feedback, FEED_LIMITS.feedbackPerInteraction);
-    this.emit({ type: 'feedback', interactionId, feedback });
+  /** Every redelivery is one more attempt at the same verdict, not a new verdict. */
+  private feedbackAttempt(attempt: FeedbackAttempt): void {
+    const fresh = verdictOf(attempt);
+    if (!fresh) return;
+    const list = this.interaction(fresh.interactionId).feedback;
+    let verdict = list.find((known) => known.key === fresh.key);
+    if (!verdict) {
+      verdict = fresh;
+      pushBounded(list, verdict, FEED_LIMITS.feedbackPerInteraction);
+    }
+    addAttempt(verdict, attempt.at, attempt.status);
+    this.emit({ type: 'feedback', interactionId: fresh.interactionId, feedback: copyVerdict(verdict) });
   }
 
   private interaction(interactionId: string): InteractionState {

@@ -16,9 +16,11 @@ import {
   ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
+import { groupAttempts } from './feedback-verdicts.js';
 import type { FeedMessage } from './sandbox-feed.js';
 import { parseFaultCount, parseUtterance, parseVerdict } from './sandbox-input.js';
 import { renderSandboxPage } from './sandbox-page.js';
+import { SandboxRequestGuard } from './sandbox-request.guard.js';
 import { SANDBOX_FAULTS, type SandboxFault, SandboxService } from './sandbox.service.js';
 
 /** Live page connections at most; more get 503 (each holds a socket and a subscription). */
@@ -26,6 +28,8 @@ export const MAX_EVENT_CLIENTS = 20;
 /** A page that lets this much queue up unread is too slow and is dropped (it reconnects by itself). */
 export const MAX_BUFFERED_BYTES = 256 * 1024;
 const HEARTBEAT_MS = 15_000;
+/** Verdicts `GET /sandbox/api/feedback` lists (the simulator keeps the attempts behind them bounded). */
+export const MAX_FEEDBACK_VERDICTS = 100;
 
 /** The preview and its controls exist only in sandbox mode: in tenant mode every route is a 404. */
 @Injectable()
@@ -40,7 +44,7 @@ export class SandboxOnlyGuard implements CanActivate {
 
 /** Agent desktop preview (`GET /sandbox`), its live event stream and its control endpoints. */
 @Controller('sandbox')
-@UseGuards(SandboxOnlyGuard)
+@UseGuards(SandboxOnlyGuard, SandboxRequestGuard)
 export class SandboxController implements OnModuleDestroy {
   private readonly eventClients = new Set<() => void>();
 
@@ -146,16 +150,16 @@ export class SandboxController implements OnModuleDestroy {
     return { sent: input.verdict === 'ACCEPTED' ? 'INSIGHT_ACCEPTED' : 'INSIGHT_REJECTED', ...input };
   }
 
-  /** What the simulated training endpoint received, newest last (at most 100). */
+  /** What the simulated training endpoint received: one entry per verdict with its attempts, newest last. */
   @Get('api/feedback')
   feedback() {
-    return (this.sandbox.cxone?.received.feedback ?? []).slice(-100).map((request) => ({
-      at: new Date(request.at).toISOString(),
-      status: request.status,
-      interactionId: request.body?.interactionId,
-      insightId: request.body?.insightId,
-      action: request.body?.action,
-    }));
+    return groupAttempts(this.sandbox.cxone?.received.feedback ?? [])
+      .slice(-MAX_FEEDBACK_VERDICTS)
+      .map((verdict) => ({
+        ...verdict,
+        firstAttemptAt: new Date(verdict.firstAttemptAt).toISOString(),
+        lastAttemptAt: new Date(verdict.lastAttemptAt).toISOString(),
+      }));
   }
 
   @Post('api/faults/:name')

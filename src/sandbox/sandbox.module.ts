@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CXONE_CONNECTION } from '../common/cxone-connection.js';
 import { SandboxController, SandboxOnlyGuard } from './sandbox.controller.js';
+import { SandboxRequestGuard } from './sandbox-request.guard.js';
 import { SandboxService } from './sandbox.service.js';
 
 /**
@@ -13,6 +14,7 @@ import { SandboxService } from './sandbox.service.js';
   providers: [
     SandboxService,
     SandboxOnlyGuard,
+    SandboxRequestGuard,
     {
       provide: CXONE_CONNECTION,
       inject: [SandboxService],

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { CxoneConnection } from '../common/cxone-connection.js';
-import type { AppConfig } from '../config/app-config.js';
+import { type AppConfig, isLoopbackHost } from '../config/app-config.js';
 import { CxoneSimulator, loadConversations, type Conversation } from '../simulator/index.js';
 import { SandboxFeed } from './sandbox-feed.js';
 
@@ -58,6 +58,10 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
     this.logger.warn(
       `SANDBOX MODE: no CXone credentials configured, so the service runs against its built-in CXone simulator at ${this.simulator.baseUrl}`,
     );
+    const { host } = this.config.get('app', { infer: true });
+    if (!isLoopbackHost(host)) {
+      this.logger.warn(`HOST=${host}: the sandbox preview (live transcripts, fault controls) listens beyond loopback`);
+    }
     return {
       clientId,
       clientSecret,
