@@ -1,4 +1,5 @@
 import type { FlushReason } from '../buffer/utterance.js';
+import type { ShedCause } from '../common/deadline-queue.js';
 import type { RetryDecision } from '../cxone-api/retry-decision.js';
 import type { PiiKind } from '../privacy/pii-redactor.js';
 import type { StreamEventType } from '../stream/stream-event.dto.js';
@@ -106,6 +107,7 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
   stream_reconnects: counter('Stream reconnect attempts scheduled'),
   stream_handshake_failures: counter('Stream handshakes refused, by HTTP status', { status: HANDSHAKE_STATUSES }),
   stream_dead_sockets: counter('Stream sockets dropped for not answering pings'),
+  stream_connect_failures: counter('Stream connection attempts that never opened a socket (refused, network, timeout)'),
   stream_state: gauge('Stream socket state: 1 for the current state', { state: STREAM_STATES }),
   stream_state_seconds: gauge('Seconds since the stream entered its current state'),
   // buffers and the assist pipeline
@@ -114,6 +116,12 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
   buffered_interactions: gauge('Interactions with a live utterance buffer'),
   searches_in_flight: gauge('Knowledge searches running now'),
   searches_queued: gauge('Knowledge searches waiting for a slot'),
+  searches_shed: counter(
+    'Searches dropped before they started: the queue was full, or they would miss CARD_DEADLINE_MS',
+    {
+      cause: allOf<ShedCause>()(['deadline', 'queue-full']),
+    },
+  ),
   cards_pushed: counter('Assist cards pushed to agent desktops'),
   cards_dropped_late: counter('Cards dropped because they missed CARD_DEADLINE_MS, by step', {
     step: ['searching', 'pushing'],
@@ -122,6 +130,10 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
   pipeline_failures: counter('Assist pipeline stops (a bug: liveness fails)'),
   pii_redactions: counter('Personal data replaced in utterances, by kind', { kind: PII_KINDS }),
   assist_e2e_latency_seconds: histogram('From the flush trigger (TURN_END, silence...) to the cards accepted by CXone'),
+  // sandbox
+  sandbox_requests_refused: counter('Sandbox requests refused as cross-site or rebinding attempts, by reason', {
+    reason: ['host', 'origin', 'content-type'],
+  }),
   // CXone REST calls
   cxone_requests: counter(
     'CXone REST calls finished, by operation and outcome (retries included in one call)',
