@@ -407,6 +407,16 @@ describe(AssistPipeline.name, () => {
     expect(insights.push).toHaveBeenCalledTimes(1);
   });
 
+  it('forgets the card digits a call was spelling once it ended', () => {
+    boot();
+    say('i-1', 'my card number is 4111 1111');
+    events.next({ type: 'INTERACTION_ENDED', interactionId: 'i-1' });
+    say('i-1', '1111');
+
+    // Without the end, the second turn would go on with the card number and be redacted.
+    expect(searches.map((s) => s.utterance.text)).toEqual(['my card number is [CARD]', '1111']);
+  });
+
   it('on shutdown stops the stream, flushes buffered text, pushes it and resolves', async () => {
     boot();
     fragment('i-1', 'an unfinished thought');

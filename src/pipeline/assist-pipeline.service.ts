@@ -88,7 +88,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     // Subscribed after the buffer (merge order below): an interaction's last utterance is out first.
     const interactionEnds$ = events$.pipe(
       filter(isInteractionEnd),
-      tap((ended) => this.insights.interactionEnded(ended.interactionId)),
+      tap((ended) => this.interactionEnded(ended.interactionId)),
       ignoreElements(),
     );
     // Verdicts are stored durably at once; the feedback service delivers them from the store.
@@ -130,6 +130,12 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   /** Undefined while the pipeline runs; why it stopped otherwise. */
   get failed(): string | undefined {
     return this.failure;
+  }
+
+  /** Its last utterance is out (the buffer flushed it first): the call's memory can go. */
+  private interactionEnded(interactionId: string): void {
+    this.insights.interactionEnded(interactionId);
+    this.privacy.forget(interactionId);
   }
 
   /** Counts every utterance by flush reason; true when it should be searched. */
