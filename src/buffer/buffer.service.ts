@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
+import { TimeSlicedQueue } from '../common/time-sliced-queue.js';
 import { FLUSHING_DIALOG_STATES, type StreamEvent, type TranscriptFragmentEvent } from '../stream/stream-events.js';
 import { BUFFER_OPTIONS, resolveBufferOptions, type BufferOptions } from './buffer.options.js';
 import { cut, detach, InteractionBuffer } from './interaction-buffer.js';
@@ -24,6 +25,8 @@ export interface BufferStats {
 }
 
 const FLUSHING_STATES: ReadonlySet<string> = new Set(FLUSHING_DIALOG_STATES);
+/** Timer flushes per turn of the event loop: a burst of calls falls silent in the same millisecond. */
+const TIMER_FLUSH_SLICE = { sliceMs: 5, maxQueued: Number.MAX_SAFE_INTEGER };
 const MAX_SWEEP_PERIOD_MS = 60_000;
 
 /**
@@ -68,6 +71,8 @@ export class BufferService implements OnApplicationShutdown {
     shutdown: 0,
   };
   private readonly onTimer = (buffer: InteractionBuffer): void => this.timerFired(buffer);
+  /** Buffers whose timer fired, flushed a slice at a time. */
+  private readonly dueByTimer = new TimeSlicedQueue<InteractionBuffer>((b) => this.flushIfDue(b), TIMER_FLUSH_SLICE);
 
   constructor(@Inject(BUFFER_OPTIONS) options: BufferOptions) {
     this.options = resolveBufferOptions(options);
@@ -240,6 +245,11 @@ export class BufferService implements OnApplicationShutdown {
 
   private timerFired(b: InteractionBuffer): void {
     b.timer = undefined;
+    if (b.live && !b.empty) this.dueByTimer.push(b);
+  }
+
+  /** A timer's flush, when its slice comes: the buffer may have been flushed or re-armed meanwhile. */
+  private flushIfDue(b: InteractionBuffer): void {
     if (!b.live || b.empty) return;
     try {
       const now = Date.now();
@@ -311,6 +321,7 @@ export class BufferService implements OnApplicationShutdown {
 
   /** Clears every timer and forgets all interactions (end of the utterances() subscription). */
   private reset(): void {
+    this.dueByTimer.clear();
     if (this.sweeper !== undefined) {
       clearInterval(this.sweeper);
       this.sweeper = undefined;

@@ -37,7 +37,7 @@ export class EnvironmentVariables {
   @Type(() => Number) @NumberAtLeast(0) KB_MIN_SCORE: number = 0;
   @Type(() => Number) @WholeNumber(1, 1000, 'searches') KB_MAX_IN_FLIGHT: number = 32;
   /** Searches waiting for a slot at most; beyond it (or past what the deadline allows) they are shed. */
-  @Type(() => Number) @WholeNumber(1, 100_000, 'searches') KB_MAX_QUEUED: number = 2000;
+  @Type(() => Number) @WholeNumber(1, 1_000_000, 'searches') KB_MAX_QUEUED: number = 20_000;
   /** Whose utterances are searched: agent small talk ("how can I help you today?") makes junk cards. */
   @Matching(/^(CUSTOMER|AGENT)(,(CUSTOMER|AGENT))*$/, 'CUSTOMER, AGENT or both, comma-separated')
   KB_QUERY_SPEAKERS: string = 'CUSTOMER';

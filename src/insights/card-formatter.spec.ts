@@ -258,6 +258,16 @@ describe('safeCitation', () => {
 });
 
 describe('toSnippet', () => {
+  it('keeps the length limit apart when the same text is asked for twice at different lengths', () => {
+    const body = `<p>${'word '.repeat(60)}</p>`;
+    const short = toSnippet(body, 20);
+    const long = toSnippet(body, 150);
+    expect(short.length).toBeLessThanOrEqual(20);
+    expect(long.length).toBeGreaterThan(100);
+    expect(toSnippet(body, 20)).toBe(short);
+    expect(toSnippet(body, 150)).toBe(long);
+  });
+
   it('returns short plain text unchanged, whitespace collapsed', () => {
     expect(toSnippet('  <p>Hello\n\n   <b>world</b></p>\t ')).toBe('Hello world');
   });

@@ -71,6 +71,15 @@ const WHITESPACE_RUNS = /\s+/g;
 const TAG_OPENERS = /<(?=[A-Za-z!/?])/g;
 
 /**
+ * The same articles come back search after search: their text is worked out once. Bounded by the
+ * characters the memo holds; the oldest entries go first. Bodies longer than this are not memoised.
+ */
+const MEMO_MAX_CHARS = 2_000_000;
+const MEMO_ENTRY_MAX_CHARS = 8_000;
+const memo = new Map<string, string>();
+let memoChars = 0;
+
+/**
  * Plain text of an HTML fragment, on one line, at most `maxChars` characters including the trailing
  * ellipsis when it had to be cut (at the last word boundary that fits; hard cut if there is none),
  * without control, bidi or zero-width characters. Never throws; anything but a string gives ''.
@@ -79,7 +88,23 @@ export function toSnippet(html: string, maxChars: number = SNIPPET_MAX_CHARS): s
   if (typeof html !== 'string') return '';
   const limit = Math.floor(maxChars);
   if (!(limit >= 1)) return '';
+  if (html.length > MEMO_ENTRY_MAX_CHARS) return plainText(html, limit);
 
+  const key = `${limit}\u0000${html}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const text = plainText(html, limit);
+  memo.set(key, text);
+  memoChars += key.length + text.length;
+  for (const [oldest, value] of memo) {
+    if (memoChars <= MEMO_MAX_CHARS) break;
+    memo.delete(oldest);
+    memoChars -= oldest.length + value.length;
+  }
+  return text;
+}
+
+function plainText(html: string, limit: number): string {
   let text: string;
   try {
     text = htmlToText(dropTrailingHighSurrogate(html.slice(0, MAX_HTML_INPUT_CHARS)));

@@ -30,6 +30,7 @@ export class AgentStream {
   });
   private readonly frozen = new WeakSet<WebSocket>();
   private acceptedCount = 0;
+  private closeAtTokenExpiry = false;
 
   constructor(private readonly deps: AgentStreamDeps) {}
 
@@ -52,7 +53,17 @@ export class AgentStream {
       rejectUpgrade(socket, rejection);
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(ws));
+    const token = url.searchParams.get('access_token') ?? bearerToken(req.headers.authorization);
+    const expiresAt = this.deps.tokens.expiresAt(token ?? undefined);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.adopt(ws, expiresAt));
+  }
+
+  /**
+   * As a tenant that authenticates the socket, not just the handshake: each socket opened from now on is
+   * closed (1008 'token expired') when the token it was opened with expires.
+   */
+  setCloseAtTokenExpiry(enabled: boolean): void {
+    this.closeAtTokenExpiry = enabled;
   }
 
   send(event: object | string): number {
@@ -93,11 +104,16 @@ export class AgentStream {
     return this.deps.tokens.isValid(token ?? undefined) ? undefined : 401;
   }
 
-  private adopt(ws: WebSocket): void {
+  private adopt(ws: WebSocket, tokenExpiresAt: number | undefined): void {
     this.acceptedCount++;
     this.deps.recordHandshake(101);
     this.deps.log(`stream connected (${this.openCount()} open)`);
     ws.on('error', () => undefined);
+    if (this.closeAtTokenExpiry && tokenExpiresAt !== undefined) {
+      const expiry = setTimeout(() => ws.close(1008, 'token expired'), Math.max(tokenExpiresAt - Date.now(), 0));
+      expiry.unref();
+      ws.once('close', () => clearTimeout(expiry));
+    }
     ws.on('ping', (data) => {
       if (!this.frozen.has(ws)) ws.pong(data);
     });

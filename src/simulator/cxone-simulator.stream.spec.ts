@@ -198,6 +198,20 @@ describe(CxoneSimulator.name, () => {
       await sut.waitFor(() => sut.openConnections() === 0, 1000, 'the frozen socket to be released');
     });
 
+    it('closes a socket with 1008 when its token expires, once asked to', async () => {
+      sut.setTokenTtl(1);
+      const before = await connectOpen();
+      sut.closeStreamsAtTokenExpiry();
+      const after = await connectOpen();
+      const openedAt = Date.now();
+
+      const closed = await closeCode(after);
+
+      expect(closed).toEqual({ code: 1008, reason: 'token expired' });
+      expect(Date.now() - openedAt).toBeGreaterThanOrEqual(900);
+      expect(before.readyState).toBe(WebSocket.OPEN); // opened before it was asked
+    });
+
     it('stop() closes every socket and can be called twice', async () => {
       const client = await connectOpen();
       const closed = closeCode(client);

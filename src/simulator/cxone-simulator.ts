@@ -130,6 +130,11 @@ export class CxoneSimulator {
     this.stream.freeze();
   }
 
+  /** Each stream socket opened from now on is closed (1008) when the token it was opened with expires. */
+  closeStreamsAtTokenExpiry(enabled = true): void {
+    this.stream.setCloseAtTokenExpiry(enabled);
+  }
+
   rejectNextHandshakes(count: number, status = 401): void {
     this.faults.rejectNextHandshakes(count, status);
   }
@@ -169,10 +174,11 @@ export class CxoneSimulator {
 
   // ---- records ----
 
-  /** Clears records and every fault (queued failures, latency, resets, handshake rejections, token ttl). */
+  /** Clears records and every fault (queued failures, latency, resets, handshake rejections, token ttl and expiry closes). */
   reset(): void {
     for (const list of Object.values(this.received)) list.length = 0;
     this.faults.clear();
+    this.stream.setCloseAtTokenExpiry(false);
     this.tokens.setTtl(this.defaultTtlSeconds);
   }
 

@@ -32,6 +32,11 @@ export class TokenRegistry {
     return false;
   }
 
+  /** When a valid token expires (ms since the epoch); undefined for an unknown or expired one. */
+  expiresAt(token: string | undefined): number | undefined {
+    return this.isValid(token) ? this.expiryByToken.get(token!) : undefined;
+  }
+
   revokeAll(): void {
     this.expiryByToken.clear();
   }

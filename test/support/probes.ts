@@ -11,11 +11,20 @@ export const CLOCK_SLACK_MS = 10;
 /** What `/health/ready` reports, whatever its status (terminus puts every indicator in `details`). */
 export interface Readiness {
   status: number;
-  stream: { status: string; state: string; reconnects: number; lastCloseCode?: number; lastError?: string };
+  stream: {
+    status: string;
+    state: string;
+    since: string;
+    reconnects: number;
+    lastCloseCode?: number;
+    lastError?: string;
+  };
   token: { status: string; valid: boolean; expiresInSeconds: number; refreshes: number; failures: number };
   pipeline: {
     interactions: number;
     evictedInteractions: number;
+    searchesInFlight: number;
+    searchesQueued: number;
     utterances: Record<string, number>;
     counters: Record<string, number>;
   };
@@ -69,4 +78,20 @@ export function bearersSeen(simulator: CxoneSimulator): Set<string> {
 /** Milliseconds between consecutive arrivals. */
 export function gaps(requests: readonly RecordedRequest<unknown>[]): number[] {
   return requests.slice(1).map((request, i) => request.at - requests[i].at);
+}
+
+/**
+ * Until the stream has been open for `ms` (1.2 s by default). A connection that dies sooner than a second
+ * after opening counts as a failed attempt and backs off, so a test that means "a healthy connection drops"
+ * lets it become healthy first.
+ */
+export async function streamSettled(simulator: CxoneSimulator, app: AppProcess, ms = 1200): Promise<void> {
+  await simulator.waitFor(
+    async () => {
+      const { stream } = await readiness(app);
+      return stream.state === 'open' && Date.now() - Date.parse(stream.since) >= ms;
+    },
+    ms + 20_000,
+    `the stream open for ${ms} ms`,
+  );
 }

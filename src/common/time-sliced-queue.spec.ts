@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FrameInbox } from './frame-inbox.js';
+import { TimeSlicedQueue } from './time-sliced-queue.js';
 
-describe(FrameInbox.name, () => {
+describe(TimeSlicedQueue.name, () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setImmediate', 'clearImmediate'] }));
   afterEach(() => vi.useRealTimers());
 
@@ -9,7 +9,7 @@ describe(FrameInbox.name, () => {
   function create(sliceMs = 4, maxQueued = 100) {
     let clock = 0;
     const handled: number[] = [];
-    const sut = new FrameInbox<number>(
+    const sut = new TimeSlicedQueue<number>(
       (frame) => {
         handled.push(frame);
         clock += 1;
@@ -20,30 +20,40 @@ describe(FrameInbox.name, () => {
     return { sut, handled };
   }
 
-  it('hands frames over in arrival order, on the next turn of the event loop', () => {
-    const { sut, handled } = create();
-    for (let i = 0; i < 5; i++) sut.push(i);
-    expect(handled).toEqual([]);
+  it('handles items at once while the turn has budget left, then queues them for later turns', () => {
+    const { sut, handled } = create(4);
+    for (let i = 0; i < 10; i++) sut.push(i);
+    expect(handled).toEqual([0, 1, 2, 3]); // each costs 1 ms: the 4 ms of this turn are used up
+    expect(sut.size).toBe(6);
 
     vi.runAllTimers();
 
-    expect(handled).toEqual([0, 1, 2, 3, 4]);
+    expect(handled).toEqual([...Array(10).keys()]);
     expect(sut.size).toBe(0);
+  });
+
+  it('gives every turn of the event loop a fresh budget for items handled at once', () => {
+    const { sut, handled } = create(4);
+    for (let i = 0; i < 4; i++) sut.push(i);
+    vi.runAllTimers();
+
+    sut.push(4);
+    expect(handled).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('stops a slice once its time is used up and goes on in the next turn', () => {
     const { sut, handled } = create(20);
-    for (let i = 0; i < 50; i++) sut.push(i);
+    for (let i = 0; i < 70; i++) sut.push(i);
+    expect(handled).toHaveLength(20);
 
-    vi.advanceTimersToNextTimer();
-    expect(handled).toHaveLength(32); // the clock is read every 16 frames: the first check past 20 ms
-    vi.advanceTimersToNextTimer();
-    expect(handled).toHaveLength(50);
-    expect(handled).toEqual([...Array(50).keys()]);
+    vi.runOnlyPendingTimers(); // the next turn: one slice
+    expect(handled).toHaveLength(20 + 32); // the clock is read every 16 items: the first check past 20 ms
+    vi.runAllTimers();
+    expect(handled).toEqual([...Array(70).keys()]);
   });
 
   it('pauses the source when the line is full and resumes it once half of it is handled', () => {
-    const { sut } = create(1000, 10);
+    const { sut } = create(0, 10);
     const flow = { pause: vi.fn(), resume: vi.fn() };
     sut.attach(flow);
 
@@ -58,7 +68,7 @@ describe(FrameInbox.name, () => {
   });
 
   it('resumes the old source when a new one is attached while paused', () => {
-    const { sut } = create(1000, 2);
+    const { sut } = create(0, 2);
     const old = { pause: vi.fn(), resume: vi.fn() };
     sut.attach(old);
     sut.push(1);
@@ -73,7 +83,7 @@ describe(FrameInbox.name, () => {
   });
 
   it('flush() handles everything that waits at once', () => {
-    const { sut, handled } = create(1);
+    const { sut, handled } = create(0);
     for (let i = 0; i < 40; i++) sut.push(i);
     sut.flush();
     expect(handled).toHaveLength(40);
@@ -82,7 +92,7 @@ describe(FrameInbox.name, () => {
   });
 
   it('clear() drops what waits and handles nothing more', () => {
-    const { sut, handled } = create();
+    const { sut, handled } = create(0);
     sut.push(1);
     sut.clear();
     vi.runAllTimers();
