@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CxoneSimulator, type KbArticle } from '../src/simulator/index.js';
-import { AppProcess, sleep, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
+import { AppProcess, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
 import { cardsFor, fragment, turnEnd } from './support/events.js';
 import { acceptedPush, askFor, bearersSeen, counter, readiness, type Readiness } from './support/probes.js';
 
@@ -183,12 +183,14 @@ describe('hostile input (e2e): stream frames', () => {
       Array.from({ length: WITH_TURN_END }, (_, i) => idOf(i)).filter(
         (id) => !cardsFor(simulator, id).some((request) => request.status === 201),
       );
-    const deadline = Date.now() + 90_000;
-    while (missing().length > 0 && Date.now() < deadline) {
-      readySamples.push((await app.getJson('/health/ready')).status);
-      await sleep(100);
-    }
-    expect(missing()).toEqual([]);
+    await simulator.waitFor(
+      async () => {
+        readySamples.push((await app.getJson('/health/ready')).status);
+        return missing().length === 0;
+      },
+      90_000,
+      'cards for every interaction that ended its turn',
+    );
 
     const after = await readiness(app);
     readySamples.push(after.status);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CxoneSimulator } from '../src/simulator/index.js';
+import { waitFor } from '../src/simulator/timing.js';
 import { AppProcess, sleep, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
 import { cardsFor, fragment } from './support/events.js';
 
@@ -51,10 +52,8 @@ describe('lifecycle (e2e)', () => {
     );
     await app.waitForReady();
     expect(app.logs).toContain('SANDBOX MODE');
-    const deadline = Date.now() + 30_000;
-    while (!app.logs.includes('Agent desktop received cards') && Date.now() < deadline) await sleep(100);
+    await waitFor(() => app.logs.includes('Agent desktop received cards'), 30_000, 'cards on the agent desktop');
     expect(app.logs).toMatch(/Pushed \d+ card\(s\) for interaction demo-1-/);
-    expect(app.logs).toContain('Agent desktop received cards');
   });
 
   it('on SIGTERM goes unready, flushes buffered speech, finishes the push and exits 0', async () => {

@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppProcess, sleep } from './support/app-process.js';
+import { waitFor } from '../src/simulator/timing.js';
+import { AppProcess } from './support/app-process.js';
 
 const SANDBOX_ENV = { NODE_ENV: 'development', SANDBOX_DEMO: 'false', LOG_LEVEL: 'info' };
 const EVIL = 'https://evil.example';
@@ -54,9 +55,7 @@ async function speakAndWaitForCard(app: AppProcess): Promise<void> {
     body: JSON.stringify({ text: 'I was charged an overdraft fee can you refund it' }),
   });
   expect(status).toBe(202);
-  const deadline = Date.now() + 20_000;
-  while ((await cardPushes(app)) <= cardsBefore && Date.now() < deadline) await sleep(100);
-  expect(await cardPushes(app)).toBeGreaterThan(cardsBefore);
+  await waitFor(async () => (await cardPushes(app)) > cardsBefore, 20_000, 'cards for the utterance');
 }
 
 async function cardPushes(app: AppProcess): Promise<number> {

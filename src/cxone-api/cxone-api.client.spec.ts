@@ -183,6 +183,7 @@ describe(CxoneApiClient.name, () => {
     await vi.advanceTimersByTimeAsync(800);
     expect(request).toHaveBeenCalledTimes(4);
     expect(outcome.error).toMatchObject({ code: CxoneApiErrorCode.RetriesExhausted, status: 503 });
+    expect((outcome.error as Error).message).toBe('knowledge-search: 4 attempts failed (last: HTTP 503)');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(request).toHaveBeenCalledTimes(4);
     expect(counters.get('http_failures{operation="knowledge-search",cause="exhausted"}')).toBe(1);

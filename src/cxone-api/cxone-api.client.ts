@@ -99,7 +99,9 @@ export class CxoneApiClient {
               });
               return timer(decision.delayMs);
             case 'give-up':
-              return throwError(() => this.giveUp(call, decision.cause, decision.status, retryAfterOf(error)));
+              return throwError(() =>
+                this.giveUp(call, decision.cause, decision.status, retryAfterOf(error), failures),
+              );
           }
         },
       }),
@@ -141,6 +143,7 @@ export class CxoneApiClient {
     cause: 'forbidden' | 'unauthorized' | 'rejected' | 'exhausted' | 'no-token',
     status?: number,
     retryAfterMs?: number,
+    attempts = 1,
   ): CxoneApiException {
     this.counters.increment(`http_failures{operation="${call.operation}",cause="${cause}"}`);
     const statusText = status ? `HTTP ${status}` : 'no answer';
@@ -178,7 +181,7 @@ export class CxoneApiClient {
         return new CxoneApiException(
           CxoneApiErrorCode.RetriesExhausted,
           call.operation,
-          `gave up after retries (${statusText})`,
+          `${attempts} attempts failed (last: ${statusText})`,
           status,
           retryAfterMs,
         );

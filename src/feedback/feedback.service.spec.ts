@@ -176,4 +176,28 @@ describe(FeedbackService.name, () => {
     expect(send).not.toHaveBeenCalled();
     expect(store.stats().pending).toBe(1);
   });
+
+  it('says how a failed delivery round ended and when the next one comes, without contradicting itself', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    send.mockImplementation(() =>
+      throwError(
+        () =>
+          new CxoneApiException(
+            CxoneApiErrorCode.RetriesExhausted,
+            'training-feedback',
+            '3 attempts failed (last: HTTP 503)',
+            503,
+          ),
+      ),
+    );
+    start();
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(0);
+
+    const line = String((warn.mock.calls[0][0] as { msg: string }).msg);
+    expect(line).toMatch(
+      /^Training feedback not delivered in delivery round 1 \(training-feedback: 3 attempts failed \(last: HTTP 503\)\); stored, next round in \d+ ms: ACCEPTED on insight kb-1/,
+    );
+    expect(line).not.toMatch(/gave up|retry 1 in/);
+  });
 });

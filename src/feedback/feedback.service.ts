@@ -150,7 +150,9 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
         this.store.reschedule(entry.key, attempts, Date.now() + delay, failure.message);
         this.counters.increment('feedback_redeliveries');
         this.logger.warn({
-          msg: `Training feedback not delivered yet (${failure.message}); retry ${attempts} in ${delay} ms: ${label}`,
+          msg:
+            `Training feedback not delivered in delivery round ${attempts} (${failure.message}); ` +
+            `stored, next round in ${delay} ms: ${label}`,
           ...aboutVerdict(entry.feedback),
         });
       }

@@ -124,7 +124,7 @@ describe(InsightsService.name, () => {
 
   it('does not mark articles shown when the push fails, and passes the failure on', () => {
     const entities = [article('a'), article('b')];
-    const failure = new Error('cards-push: gave up after retries (HTTP 503)');
+    const failure = new Error('cards-push: 4 attempts failed (last: HTTP 503)');
     push.mockReturnValueOnce(throwError(() => failure));
     const outcome = pushed(utterance(), sut.toCards(utterance(), entities));
 

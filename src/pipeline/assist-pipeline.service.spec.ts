@@ -315,7 +315,7 @@ describe(AssistPipeline.name, () => {
     boot();
     say('i-1', 'first');
     say('i-2', 'other call');
-    searches[0].results.error(new Error('knowledge-search: gave up after retries (HTTP 503)'));
+    searches[0].results.error(new Error('knowledge-search: 4 attempts failed (last: HTTP 503)'));
     expect(counters.get('assist_failures')).toBe(1);
 
     answer(searches[1], 'kb-2');
