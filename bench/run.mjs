@@ -2,7 +2,7 @@
 // `npm run bench` (builds first). Drives the built service, as a separate process, through the in-repo
 // CXone simulator and writes docs/benchmarks.md + docs/benchmarks-chart.svg. Not part of `npm test`.
 //
-//   node bench/run.mjs [--mode all|load|memory|ingest] [--levels 10,100,1000,2000] [--duration 20]
+//   node bench/run.mjs [--mode all|load|memory|ingest|flood] [--levels 10,100,1000,2000] [--duration 20]
 //                      [--warmup 3] [--latency 0] [--turns-per-call 4] [--idle 20000]
 //                      [--ingest-step 4] [--rates 10000,25000,50000,75000] [--cpu-prof] [--no-report]
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ if (process.env.BENCH_KEEP_SNAPSHOT !== '1') {
 }
 const { runIngest, runMemory } = await import('./lib/capacity.mjs');
 const { runLoadLevel } = await import('./lib/load.mjs');
+const { runFlood } = await import('./lib/flood.mjs');
 const { writeReport } = await import('./lib/report.mjs');
 const { buildScript } = await import('./lib/script.mjs');
 
@@ -52,10 +53,10 @@ mkdirSync(PROFILES, { recursive: true });
 const cpuProfDir = args['cpu-prof'] ? PROFILES : undefined;
 const mode = args.mode;
 // `--mode report` only rewrites docs/ from the last results.
-const modes = mode === 'all' ? ['load', 'memory', 'ingest'] : mode.split(',');
+const modes = mode === 'all' ? ['load', 'memory', 'ingest', 'flood'] : mode.split(',');
 const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { load: {} };
 results.load ??= {};
-const measuring = ['load', 'memory', 'ingest'].some((m) => modes.includes(m));
+const measuring = ['load', 'memory', 'ingest', 'flood'].some((m) => modes.includes(m));
 if (measuring) {
   results.loadAverage = { start: loadavg() };
   results.command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
@@ -109,6 +110,15 @@ if (modes.includes('ingest')) {
         `(${fmt(s.eventsPerCpuS)} ev per CPU-s), bench ${fmt(s.benchCpuPct)}% CPU`,
     );
   }
+}
+
+if (modes.includes('flood')) {
+  process.stdout.write('flood: 20,000 interactions that say two words and never end... ');
+  const r = (results.flood = await runFlood({ cpuProfDir }));
+  console.log(
+    `peak RSS ${fmt(r.peakRssMb)} MB; /health/live max ${fmt(r.live.maxMs)} ms, p99 ${fmt(r.live.p99Ms)} ms ` +
+      `(${r.live.probes} probes, ${r.live.failures} failed); settled in ${r.settledMs} ms; ${r.searched} searched, ${r.shed} shed`,
+  );
 }
 
 if (measuring) results.loadAverage.end = loadavg();

@@ -86,6 +86,13 @@ export function writeReport(results, args) {
     lines.push(
       `| ingest ≥ 50,000 events/s on one core | ${f(results.ingest.maxPerS)} events/s (${f(results.ingest.eventsPerCpuS)} per CPU-second) | ${verdict(results.ingest.maxPerS >= 50_000)} |`,
     );
+  if (results.flood) {
+    const fl = results.flood;
+    lines.push(
+      `| flood of 20,000 calls that never end: peak RSS < 400 MB | ${f(fl.peakRssMb)} MB | ${verdict(fl.peakRssMb < 400)} |`,
+      `| flood: \`/health/live\` within 100 ms throughout | max ${f(fl.live.maxMs)} ms, p99 ${f(fl.live.p99Ms)} ms over ${fl.live.probes} probes, ${fl.live.failures} failed | ${verdict(fl.live.maxMs < 100 && fl.live.failures === 0)} |`,
+    );
+  }
   if (results.memory)
     lines.push(
       `| < 10 KB per idle buffered interaction | ${f(results.memory.kbPerInteraction, 2)} KB | ${verdict(results.memory.kbPerInteraction < 10)} |`,
@@ -161,6 +168,23 @@ export function writeReport(results, args) {
         `At the unbounded step the service used only ${f(last.serviceCpuPct)}% of a core (bench ${f(last.benchCpuPct)}%): that step is paced by the generator's 2 MB send-queue cap, not by the service, so the capacity quoted above is the highest rate the service's counter reached in any step.`,
         '',
       );
+  }
+
+  if (results.flood) {
+    const fl = results.flood;
+    const causes = Object.entries(fl.shedByCause)
+      .map(([series, n]) => `${series.replace(/.*cause="(.*)".*/, '$1')} ${n}`)
+      .join(', ');
+    lines.push('## Flood of calls that never end', '');
+    lines.push(
+      `${fl.interactions.toLocaleString('en')} interactions each send one two-word \`TRANSCRIPT_FRAGMENT\` and never end, in bursts of 1,000 every`,
+      '20 ms (`BUFFER_SILENCE_MS=1000`, `BUFFER_MAX_MS=3000`, default `CARD_DEADLINE_MS`, `KB_MAX_IN_FLIGHT`, `KB_MAX_QUEUED`).',
+      `A separate process probes \`/health/live\` every 20 ms. RSS ${f(fl.baselineMb)} MB before, **${f(fl.peakRssMb)} MB at peak**;`,
+      `\`/health/live\` p50 ${f(fl.live.p50Ms)} ms, p99 ${f(fl.live.p99Ms)} ms, **max ${f(fl.live.maxMs)} ms** over ${fl.live.probes} probes (${fl.live.failures} failed).`,
+      `Every utterance flushed and the search queue empty ${f(fl.settledMs)} ms after the flood began (${f(fl.serviceCpuMs)} ms of service CPU):`,
+      `${fl.searched} searched, ${fl.shed} shed before they started (${causes || 'none'}), ${fl.droppedLate} dropped late.`,
+      '',
+    );
   }
 
   const extra = existsNotes();

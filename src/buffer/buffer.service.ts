@@ -26,7 +26,7 @@ export interface BufferStats {
 
 const FLUSHING_STATES: ReadonlySet<string> = new Set(FLUSHING_DIALOG_STATES);
 /** Timer flushes per turn of the event loop: a burst of calls falls silent in the same millisecond. */
-const TIMER_FLUSH_SLICE = { sliceMs: 5, maxQueued: Number.MAX_SAFE_INTEGER };
+const TIMER_FLUSH_SLICE = { sliceMs: 2, maxQueued: Number.MAX_SAFE_INTEGER };
 const MAX_SWEEP_PERIOD_MS = 60_000;
 
 /**

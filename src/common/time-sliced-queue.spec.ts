@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TimeSlicedQueue } from './time-sliced-queue.js';
+import { Subject } from 'rxjs';
+import { inTimeSlices, TimeSlicedQueue } from './time-sliced-queue.js';
 
 describe(TimeSlicedQueue.name, () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setImmediate', 'clearImmediate'] }));
@@ -97,5 +98,40 @@ describe(TimeSlicedQueue.name, () => {
     sut.clear();
     vi.runAllTimers();
     expect(handled).toEqual([]);
+  });
+
+  it('inTimeSlices hands values, then completion, over in order, a slice at a time', () => {
+    let clock = 0;
+    const queue = new TimeSlicedQueue<() => void>(
+      (task) => {
+        task();
+        clock += 1;
+      },
+      { sliceMs: 2, maxQueued: 100 },
+      () => clock,
+    );
+    const source = new Subject<number>();
+    const seen: string[] = [];
+    source
+      .pipe(inTimeSlices(queue))
+      .subscribe({ next: (v) => seen.push(String(v)), complete: () => seen.push('done') });
+
+    for (let i = 0; i < 5; i++) source.next(i);
+    source.complete();
+    expect(seen).toEqual(['0', '1']);
+
+    vi.runAllTimers();
+    expect(seen).toEqual(['0', '1', '2', '3', '4', 'done']);
+  });
+
+  it('inTimeSlices drops what is still queued once the subscriber has gone', () => {
+    const queue = new TimeSlicedQueue<() => void>((task) => task(), { sliceMs: 0, maxQueued: 100 });
+    const source = new Subject<number>();
+    const seen: number[] = [];
+    const subscription = source.pipe(inTimeSlices(queue)).subscribe((v) => seen.push(v));
+    source.next(1);
+    subscription.unsubscribe();
+    vi.runAllTimers();
+    expect(seen).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+
 export interface TimeSlicedQueueOptions {
   /** Longest stretch of handling in one turn of the event loop, in ms. */
   sliceMs: number;
@@ -121,4 +123,20 @@ export class TimeSlicedQueue<T> {
       this.flow?.resume();
     }
   };
+}
+
+/**
+ * Hands every notification of the source over through `queue`: in order, at once while the current turn
+ * of the event loop has budget left, else in a later slice. Put after a step whose results arrive in
+ * bursts (dozens of replies read in one go) to keep the work that follows them in slices.
+ */
+export function inTimeSlices<T>(queue: TimeSlicedQueue<() => void>): MonoTypeOperatorFunction<T> {
+  return (source) =>
+    new Observable<T>((subscriber) =>
+      source.subscribe({
+        next: (value) => queue.push(() => subscriber.closed || subscriber.next(value)),
+        error: (error: unknown) => queue.push(() => subscriber.error(error)),
+        complete: () => queue.push(() => subscriber.complete()),
+      }),
+    );
 }

@@ -18,6 +18,7 @@ import type { Utterance } from '../buffer/utterance.js';
 import { DeadlineQueue, type ShedCause } from '../common/deadline-queue.js';
 import { inOrderPerKey, supersedePerKey } from '../common/keyed-operators.js';
 import { SummarizedLog } from '../common/summarized-log.js';
+import { inTimeSlices, TimeSlicedQueue } from '../common/time-sliced-queue.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { AssistCard } from '../insights/card.js';
@@ -28,6 +29,12 @@ import { PrivacyService } from '../privacy/privacy.service.js';
 import { StreamService } from '../stream/stream.service.js';
 import type { InsightVerdictEvent, InteractionEndedEvent, StreamEvent } from '../stream/stream-events.js';
 import { withinCardDeadline } from './card-deadline.js';
+
+/**
+ * Search replies arrive in bursts (dozens read in one turn of the event loop under load): what follows
+ * them (cards, the push) runs in slices, so health probes and the stream are never kept waiting long.
+ */
+const REPLY_SLICE = { sliceMs: 2, maxQueued: Number.MAX_SAFE_INTEGER };
 
 const isInteractionEnd = (event: StreamEvent): event is InteractionEndedEvent => event.type === 'INTERACTION_ENDED';
 const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
@@ -48,6 +55,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger(AssistPipeline.name);
   private readonly searchQueue: DeadlineQueue;
   private readonly overload = new SummarizedLog(this.logger);
+  private readonly replies = new TimeSlicedQueue<() => void>((task) => task(), REPLY_SLICE);
   private subscription?: Subscription;
   private drained?: Promise<void>;
   private failure?: string;
@@ -152,6 +160,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
    */
   private searchCards(utterance: Utterance): Observable<{ utterance: Utterance; cards: AssistCard[] }> {
     const search$ = defer(() => this.knowledge.search(utterance)).pipe(
+      inTimeSlices(this.replies),
       map((entities) => ({ utterance, cards: this.insights.toCards(utterance, entities) })),
       filter(({ cards }) => cards.length > 0),
       withinCardDeadline(utterance, this.cardDeadlineMs, () => this.dropLate(utterance, 'searching')),

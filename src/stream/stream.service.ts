@@ -35,7 +35,7 @@ const CLOSE_GRACE_MS = 1000;
 const SOCKET_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 /** Frame handling per turn of the event loop, and frames waiting before the socket is paused. */
-const INBOX = { sliceMs: 5, maxQueued: 10_000 };
+const INBOX = { sliceMs: 2, maxQueued: 10_000 };
 
 /**
  * Reads the Agent Assist stream forever: a fresh token on every connect, ping/pong keep-alive that
