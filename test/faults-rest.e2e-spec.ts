@@ -3,16 +3,22 @@ import { CLIENT_CLOSED_REQUEST, type CxoneSimulator, type RecordedRequest } from
 import { type AppProcess, sleep } from './support/app-process.js';
 import { cardsFor, verdict } from './support/events.js';
 import { useFaultBench } from './support/fault-bench.js';
-import { acceptedPush, askFor, bearerOf, CLOCK_SLACK_MS, counter, gaps, readiness } from './support/probes.js';
+import {
+  acceptedPush,
+  askFor,
+  bearerOf,
+  CLOCK_SLACK_MS,
+  counter,
+  gaps,
+  readiness,
+  searchesFor,
+} from './support/probes.js';
 
 /**
  * REST faults, each injected at the simulator over real sockets: rate limits with Retry-After in seconds or
  * as a date, 5xx answers, connection resets, refusals, a stale token and answers slower than the timeout.
  */
 const bench = useFaultBench();
-
-const searchesFor = (simulator: CxoneSimulator, text: string) =>
-  simulator.received.searches.filter((request) => request.query.q === text);
 
 describe('faults (e2e): REST rate limits, errors and resets', () => {
   let simulator: CxoneSimulator;

@@ -3,13 +3,10 @@ import type { CxoneSimulator } from '../src/simulator/index.js';
 import { type AppProcess, sleep } from './support/app-process.js';
 import { cardsFor } from './support/events.js';
 import { useFaultBench } from './support/fault-bench.js';
-import { acceptedPush, askFor, bearerOf, CLOCK_SLACK_MS, gaps, readiness } from './support/probes.js';
+import { acceptedPush, askFor, bearerOf, CLOCK_SLACK_MS, gaps, readiness, searchesFor } from './support/probes.js';
 
 /** Token faults: lifetimes of seconds, and the token endpoint down until the held token expires. */
 const bench = useFaultBench();
-
-const searchesFor = (simulator: CxoneSimulator, text: string) =>
-  simulator.received.searches.filter((request) => request.query.q === text);
 
 describe('faults (e2e): short-lived tokens', () => {
   let simulator: CxoneSimulator;

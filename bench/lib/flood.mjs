@@ -3,34 +3,17 @@
 // and what was searched or shed. Targets (issue 9): RSS < 400 MB, /health/live within 100 ms throughout.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { CxoneSimulator } from '../../node_modules/.cache/assist-bench/dist/simulator/index.js';
 import { CLIENT_ID, CLIENT_SECRET, ServiceProcess } from './service.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const WORDS = ['voicemail pin', 'roaming abroad', 'slow broadband', 'card lost', 'bill wrong', 'order late'];
 
-// Probes from its own process, so the bench process (busy sending and simulating) does not skew it.
-const PROBER = `
-const [url, everyMs] = [process.argv[1], Number(process.argv[2])];
-const times = []; let failures = 0; let running = true;
-process.on('SIGTERM', () => { running = false; });
-await fetch(url).then((r) => r.arrayBuffer()).catch(() => undefined);
-while (running) {
-  const t = performance.now();
-  try { const r = await fetch(url, { signal: AbortSignal.timeout(10000) }); await r.arrayBuffer(); if (r.status !== 200) failures++; }
-  catch { failures++; }
-  times.push(performance.now() - t);
-  await new Promise((resolve) => setTimeout(resolve, everyMs));
-}
-times.sort((a, b) => a - b);
-const at = (q) => times[Math.min(times.length - 1, Math.floor(times.length * q))] ?? 0;
-process.stdout.write(JSON.stringify({ probes: times.length, failures, maxMs: at(1), p99Ms: at(0.99), p50Ms: at(0.5) }));
-`;
+const PROBER = fileURLToPath(new URL('./live-prober.mjs', import.meta.url));
 
 function startProber(url) {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', PROBER, url, '20'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(process.execPath, [PROBER, url, '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   return {

@@ -60,6 +60,11 @@ export function acceptedPush(
   );
 }
 
+/** The knowledge searches the simulator received for exactly this query text. */
+export function searchesFor(simulator: CxoneSimulator, text: string): RecordedRequest<unknown>[] {
+  return simulator.received.searches.filter((request) => request.query.q === text);
+}
+
 /** The bearer token a recorded REST request carried. */
 export function bearerOf(request: RecordedRequest<unknown>): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
