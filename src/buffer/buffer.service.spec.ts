@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { from, Subject, take, type Subscription } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Speaker, StreamEvent } from '../stream/stream-events.js';
+import type { Speaker, StreamEvent } from '../domain/events.js';
 import type { BufferOptions } from './buffer.options.js';
 import { BufferService } from './buffer.service.js';
-import type { Utterance } from './utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 
 const T0 = Date.UTC(2025, 0, 1);
 const OPTIONS: BufferOptions = {

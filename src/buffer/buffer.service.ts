@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import { TimeSlicedQueue } from '../common/time-sliced-queue.js';
-import { FLUSHING_DIALOG_STATES, type StreamEvent, type TranscriptFragmentEvent } from '../stream/stream-events.js';
+import { FLUSHING_DIALOG_STATES, type StreamEvent, type TranscriptFragmentEvent } from '../domain/events.js';
 import { BUFFER_OPTIONS, resolveBufferOptions, type BufferOptions } from './buffer.options.js';
 import { cut, detach, InteractionBuffer } from './interaction-buffer.js';
 import { RecencyList } from './recency-list.js';
-import type { FlushReason, Utterance } from './utterance.js';
+import type { FlushReason, Utterance } from '../domain/utterance.js';
 
 export interface BufferStats {
   /** Interactions currently remembered. */

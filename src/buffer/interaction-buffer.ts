@@ -1,5 +1,5 @@
-import type { Speaker } from '../stream/stream-events.js';
-import type { FlushReason, Utterance } from './utterance.js';
+import type { Speaker } from '../domain/events.js';
+import type { FlushReason, Utterance } from '../domain/utterance.js';
 
 /**
  * State of ONE interaction: the utterance being buffered, its deadlines, its timer and its place in

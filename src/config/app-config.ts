@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import type { Speaker } from '../stream/stream-events.js';
+import type { Speaker } from '../domain/events.js';
 import { ConfigErrorCode, ConfigException } from './config.exception.js';
 import {
   CXONE_URL_VARIABLES,

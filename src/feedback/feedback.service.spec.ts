@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vite
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiErrorCode, CxoneApiException } from '../cxone-api/cxone-api.exception.js';
-import type { InsightVerdictEvent } from '../stream/stream-events.js';
+import type { InsightVerdictEvent } from '../domain/events.js';
 import { FeedbackService } from './feedback.service.js';
 import { FeedbackStore } from './feedback.store.js';
 import type { TrainingAdapter } from './training.adapter.js';

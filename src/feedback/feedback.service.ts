@@ -5,7 +5,7 @@ import { backoffDelay } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiErrorCode, CxoneApiException } from '../cxone-api/cxone-api.exception.js';
-import type { InsightVerdictEvent } from '../stream/stream-events.js';
+import type { InsightVerdictEvent } from '../domain/events.js';
 import { FeedbackStore, type FeedbackStoreStats, type PendingFeedback } from './feedback.store.js';
 import { TrainingAdapter } from './training.adapter.js';
 import { idempotencyKey, toTrainingFeedback } from './training-feedback.js';

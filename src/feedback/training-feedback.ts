@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { InsightVerdictEvent } from '../stream/stream-events.js';
+import type { InsightVerdictEvent } from '../domain/events.js';
 
-export interface TrainingFeedback {
-  interactionId: string;
-  insightId: string;
-  action: 'ACCEPTED' | 'REJECTED';
-  timestamp: string;
-}
+export type { TrainingFeedback } from '../domain/training-feedback.js';
+import type { TrainingFeedback } from '../domain/training-feedback.js';
 
 export function toTrainingFeedback(verdict: InsightVerdictEvent, now = new Date()): TrainingFeedback {
   return {

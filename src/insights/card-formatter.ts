@@ -1,7 +1,7 @@
 import { compile, type HtmlToTextOptions } from 'html-to-text';
 
 import { BIDI_CONTROLS, LINE_CONTROLS, ZERO_WIDTH_FORMATS } from '../common/invisible-characters.js';
-import type { AssistCard } from './card.js';
+import type { AssistCard } from '../domain/card.js';
 
 export interface CardFormatOptions {
   interactionId: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import { CxoneApiClient } from '../cxone-api/cxone-api.client.js';
-import type { AssistCard, InsightsPush } from './card.js';
+import type { AssistCard, InsightsPush } from '../domain/card.js';
 
 /** The Agent Assist insights API, and nothing else: pushes cards to the agent's desktop. */
 @Injectable()

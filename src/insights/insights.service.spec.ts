@@ -1,10 +1,10 @@
 import type { ConfigService } from '@nestjs/config';
 import { type Observable, of, Subject, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import type { Utterance } from '../buffer/utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { AssistCard } from './card.js';
+import type { AssistCard } from '../domain/card.js';
 import type { CardsAdapter } from './cards.adapter.js';
 import { InsightsService } from './insights.service.js';
 

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { type Observable, tap } from 'rxjs';
-import type { Utterance } from '../buffer/utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { AssistCard } from './card.js';
+import type { AssistCard } from '../domain/card.js';
 import { formatCards } from './card-formatter.js';
 import { CardsAdapter } from './cards.adapter.js';
 import { ShownArticles } from './shown-articles.js';

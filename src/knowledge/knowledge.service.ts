@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Observable } from 'rxjs';
-import type { Utterance } from '../buffer/utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 import type { AppConfig } from '../config/app-config.js';
 import { KnowledgeAdapter } from './knowledge.adapter.js';
 

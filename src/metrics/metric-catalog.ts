@@ -1,9 +1,9 @@
-import type { FlushReason } from '../buffer/utterance.js';
+import type { FlushReason } from '../domain/utterance.js';
 import type { ShedCause } from '../common/deadline-queue.js';
 import type { RetryDecision } from '../cxone-api/retry-decision.js';
 import type { PiiKind } from '../privacy/pii-redactor.js';
-import type { StreamEventType } from '../stream/stream-event.dto.js';
-import type { FrameRejection } from '../stream/stream-events.js';
+import type { StreamEventType } from '../domain/events.js';
+import type { FrameRejection } from '../stream/stream-frame.types.js';
 import type { StreamState } from '../stream/stream.service.js';
 
 /** Every series the service defines is named `agent_assist_<name>` (counters end in `_total`). */

@@ -14,20 +14,20 @@ import {
   tap,
 } from 'rxjs';
 import { BufferService } from '../buffer/buffer.service.js';
-import type { Utterance } from '../buffer/utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 import { DeadlineQueue, type ShedCause } from '../common/deadline-queue.js';
 import { inOrderPerKey, supersedePerKey } from '../common/keyed-operators.js';
 import { SummarizedLog } from '../common/summarized-log.js';
 import { inTimeSlices, TimeSlicedQueue } from '../common/time-sliced-queue.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { AssistCard } from '../insights/card.js';
+import type { AssistCard } from '../domain/card.js';
 import { FeedbackService } from '../feedback/feedback.service.js';
 import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
 import { StreamService } from '../stream/stream.service.js';
-import type { InsightVerdictEvent, InteractionEndedEvent, StreamEvent } from '../stream/stream-events.js';
+import type { InsightVerdictEvent, InteractionEndedEvent, StreamEvent } from '../domain/events.js';
 import { withinCardDeadline } from './card-deadline.js';
 
 /**

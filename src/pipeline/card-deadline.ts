@@ -1,5 +1,5 @@
 import { defer, EMPTY, type MonoTypeOperatorFunction, timeout } from 'rxjs';
-import type { Utterance } from '../buffer/utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 
 /**
  * Cuts a step short once its card could no longer arrive in time to help (CARD_DEADLINE_MS after the

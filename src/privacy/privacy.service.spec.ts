@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import type { ConfigService } from '@nestjs/config';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Utterance } from '../buffer/utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { cardNumber, chunks, digitsOnly, joinWithSeparators } from './pii-spec-kit.js';

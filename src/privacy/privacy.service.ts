@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Utterance } from '../buffer/utterance.js';
+import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type CardCarry, redactUtterance } from './pii-redactor.js';

@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy } from 'class-validator';
 
-import type { FrameLimits } from './stream-frame.parser.js';
-import type { StreamEvent } from './stream-events.js';
+import type { FrameLimits } from './stream-frame.types.js';
+import { SPEAKERS, type StreamEventType } from '../domain/events.js';
 
 /**
  * class-validator DTOs for the frames of the CXone Agent Assist stream (see shared CONTRACT.md).
@@ -14,8 +14,6 @@ import type { StreamEvent } from './stream-events.js';
 
 /** Only the limits that shape field validation. */
 export type FieldLimits = Pick<FrameLimits, 'maxIdChars' | 'maxTextChars'>;
-
-export const SPEAKERS = ['CUSTOMER', 'AGENT'] as const;
 
 /** Longest `state`, `action` and string `timestamp` accepted. */
 export const MAX_SHORT_STRING_CHARS = 64;
@@ -56,8 +54,6 @@ export interface InsightVerdictFields {
 export interface InteractionEndedFields {
   interactionId: string;
 }
-
-export type StreamEventType = StreamEvent['type'];
 
 /** The DTO class to validate each event type against. */
 export interface StreamEventDtos {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import type { FrameRejection, ParsedFrame } from './stream-events.js';
+import type { FrameRejection, ParsedFrame } from './stream-frame.types.js';
 import { NO_CONTROL_CHARS } from './stream-event.dto.js';
 import { DEFAULT_FRAME_LIMITS, StreamFrameParser } from './stream-frame.parser.js';
 

@@ -5,26 +5,13 @@ import {
   EVENT_FIELDS,
   type InsightVerdictFields,
   type StreamEventDtos,
-  type StreamEventType,
   type TranscriptFragmentFields,
   type DialogStateFields,
 } from './stream-event.dto.js';
-import type { FrameRejection, ParsedFrame, StreamEvent, TranscriptFragmentEvent } from './stream-events.js';
+import type { StreamEvent, StreamEventType, TranscriptFragmentEvent } from '../domain/events.js';
+import { DEFAULT_FRAME_LIMITS, type FrameLimits, type FrameRejection, type ParsedFrame } from './stream-frame.types.js';
 
-export interface FrameLimits {
-  /** Largest frame accepted, in UTF-8 bytes; checked before anything is decoded or parsed. */
-  maxFrameBytes: number;
-  /** Longest transcript `text`, in characters (UTF-16 code units). */
-  maxTextChars: number;
-  /** Longest `interactionId` / `insightId`, in characters. */
-  maxIdChars: number;
-}
-
-export const DEFAULT_FRAME_LIMITS: FrameLimits = Object.freeze({
-  maxFrameBytes: 64 * 1024,
-  maxTextChars: 8000,
-  maxIdChars: 128,
-});
+export { DEFAULT_FRAME_LIMITS, type FrameLimits };
 
 /** Raw data as `ws` hands it over (text frames arrive as strings or UTF-8 buffers). */
 export type RawFrame = string | Buffer | ArrayBuffer | Buffer[];

@@ -9,7 +9,7 @@ import { Counters } from '../common/counters.js';
 import type { CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { StreamAdapter, StreamSocketOptions } from './stream.adapter.js';
-import type { StreamEvent } from './stream-events.js';
+import type { StreamEvent } from '../domain/events.js';
 import { type StreamState, StreamService } from './stream.service.js';
 
 /** Stands in for a `ws` client socket; the test emits its events. Answers pings unless told not to. */

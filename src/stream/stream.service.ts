@@ -8,7 +8,7 @@ import { CXONE_CONNECTION, type CxoneConnection, redactUrl } from '../common/cxo
 import { TimeSlicedQueue } from '../common/time-sliced-queue.js';
 import type { AppConfig } from '../config/app-config.js';
 import { StreamAdapter } from './stream.adapter.js';
-import type { StreamEvent } from './stream-events.js';
+import type { StreamEvent } from '../domain/events.js';
 import { FrameLogLimiter } from './frame-log-limiter.js';
 import { type AttemptOutcome, ReconnectPolicy } from './reconnect-policy.js';
 import { StreamFrameParser } from './stream-frame.parser.js';

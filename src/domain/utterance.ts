@@ -1,4 +1,4 @@
-import type { Speaker } from '../stream/stream-events.js';
+import type { Speaker } from './events.js';
 
 /** Why a buffered utterance was released to the knowledge search. */
 export type FlushReason = 'silence' | 'dialog-state' | 'max-duration' | 'interaction-ended' | 'size-cap' | 'shutdown';

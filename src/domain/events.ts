@@ -1,5 +1,7 @@
-/** Typed events read from the CXone Agent Assist stream (see shared CONTRACT.md). */
-export type Speaker = 'CUSTOMER' | 'AGENT';
+/** The conversation as the service sees it, whatever outside system delivers it (docs/contract.md). */
+
+export const SPEAKERS = ['CUSTOMER', 'AGENT'] as const;
+export type Speaker = (typeof SPEAKERS)[number];
 
 export const FLUSHING_DIALOG_STATES = ['AGENT_SILENT', 'CUSTOMER_SILENT', 'TURN_END'] as const;
 export type FlushingDialogState = (typeof FLUSHING_DIALOG_STATES)[number];
@@ -33,7 +35,4 @@ export interface InteractionEndedEvent {
 
 export type StreamEvent = TranscriptFragmentEvent | DialogStateEvent | InsightVerdictEvent | InteractionEndedEvent;
 
-/** Why a frame was refused; counted per reason, logged without content. */
-export type FrameRejection = 'oversized' | 'invalid-json' | 'not-an-object' | 'unknown-type' | 'invalid-fields';
-
-export type ParsedFrame = { ok: true; event: StreamEvent } | { ok: false; reason: FrameRejection; detail?: string };
+export type StreamEventType = StreamEvent['type'];
