@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type INestApplication, type LogLevel as NestLogLevel, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { type DynamicModule, type INestApplication, type LogLevel as NestLogLevel, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
-import type { AppConfig } from './config/app-config.js';
 import { ConfigException } from './config/config.exception.js';
+import { loadConfiguration } from './config/load-configuration.js';
 import type { LogLevel } from './config/environment.variables.js';
 import { createLogger } from './logging/pino-logger.service.js';
 
@@ -20,14 +19,22 @@ const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
 };
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, {
+  let config = loadConfiguration();
+  const extra: DynamicModule[] = [];
+  if (config.app.mode === 'sandbox') {
+    // Loaded only here: production (which refuses sandbox mode) never imports the simulator.
+    const { startSandbox } = await import('./sandbox/sandbox-bootstrap.js');
+    const sandbox = await startSandbox(config);
+    config = sandbox.config;
+    extra.push(sandbox.module);
+  }
+  const app = await NestFactory.create(AppModule.forRoot(config, extra), {
     // Until the configured level is known: start-up errors are reported once, by the catch below.
     logger: ['fatal'],
     bufferLogs: true,
     abortOnError: false,
   });
-  const config = app.get<ConfigService<AppConfig, true>>(ConfigService);
-  const { host, port, logLevel, mode, env } = config.get('app', { infer: true });
+  const { host, port, logLevel, mode, env } = config.app;
   // Levels first (Nest filters before calling the logger), then pino, which also prints the buffered lines.
   Logger.overrideLogger(NEST_LEVELS[logLevel]);
   app.useLogger(createLogger({ level: logLevel, env }));

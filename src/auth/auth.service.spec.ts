@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Counters } from '../common/counters.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
 import { AuthService } from './auth.service.js';
-import type { TokenAdapter } from './token.adapter.js';
+import type { TokenSource } from './token-source.js';
 
 describe(AuthService.name, () => {
   let sut: AuthService;
@@ -17,7 +17,7 @@ describe(AuthService.name, () => {
     vi.useFakeTimers();
     issued = 0;
     requestToken = vi.fn(issue(3600));
-    sut = new AuthService({ requestToken } as unknown as TokenAdapter, new Counters());
+    sut = new AuthService({ endpoint: 'auth.example.com', requestToken } as unknown as TokenSource, new Counters());
   });
 
   afterEach(() => {

@@ -1,10 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { backoffDelay } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
 import { FailureStreak } from '../common/failure-streak.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
-import { TokenAdapter } from './token.adapter.js';
+import { TOKEN_SOURCE, type TokenSource } from './token-source.js';
 
 export interface TokenStatus {
   valid: boolean;
@@ -57,7 +57,7 @@ export class AuthService implements OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    private readonly tokens: TokenAdapter,
+    @Inject(TOKEN_SOURCE) private readonly tokens: TokenSource,
     private readonly counters: Counters,
   ) {
     this.statusSubject = new BehaviorSubject(this.status());
@@ -86,6 +86,11 @@ export class AuthService implements OnApplicationShutdown {
       return this.held.value;
     }
     return this.refresh();
+  }
+
+  /** Where the tenant's REST APIs are, when the sign-in told (access-key); undefined otherwise. */
+  apiBaseUrl(): string | undefined {
+    return this.tokens.apiBaseUrl?.();
   }
 
   /** CXone rejected this token (a 401): forget it so the next caller gets a new one. */

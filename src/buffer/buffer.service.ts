@@ -51,7 +51,7 @@ const MAX_SWEEP_PERIOD_MS = 60_000;
 @Injectable()
 export class BufferService implements OnApplicationShutdown {
   private readonly logger = new Logger(BufferService.name);
-  private readonly options: BufferOptions;
+  private readonly options: Required<BufferOptions>;
   private readonly buffers = new Map<string, InteractionBuffer>();
   private readonly recency = new RecencyList();
   private out: Subject<Utterance> | undefined;

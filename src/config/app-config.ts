@@ -23,13 +23,21 @@ export interface AppConfig {
     logLevel: LogLevel;
     shutdownDrainMs: number;
     sandboxDemo: boolean;
+    sandboxProfile: 'tutorial' | 'cxone';
   };
   cxone: {
+    auth: 'client-credentials' | 'access-key';
     clientId: string;
     clientSecret: string;
+    /** client-credentials: the token endpoint and how the credentials travel. */
     tokenUrl: string;
     tokenAuth: 'body' | 'basic';
-    apiBaseUrl: string;
+    /** access-key: the issuer and the access key of the user the service acts as. */
+    issuer?: string;
+    accessKeyId?: string;
+    accessKeySecret?: string;
+    /** Undefined with access-key when CXONE_API_BASE_URL is unset: found through cxone-configuration. */
+    apiBaseUrl?: string;
     streamUrl: string;
   };
   http: { timeoutMs: number; maxAttempts: number };
@@ -37,12 +45,22 @@ export interface AppConfig {
   buffer: { silenceMs: number; maxMs: number; maxUtteranceChars: number; maxInteractions: number };
   assist: { cardDeadlineMs: number; redactPii: boolean };
   knowledge: {
+    provider: 'cxone' | 'expert';
     language: string;
     pageSize: number;
     minScore: number;
     maxInFlight: number;
     maxQueued: number;
     querySpeakers: Speaker[];
+    /** Set with KB_PROVIDER=expert. */
+    expert?: {
+      siteUrl: string;
+      key: string;
+      secret: string;
+      user: string;
+      cacheTtlMs: number;
+      cacheMaxEntries: number;
+    };
   };
   feedback: { storePath: string; maxPending: number };
 }
@@ -131,6 +149,8 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
     problems.add('CXONE_CLIENT_ID', 'expected in production (sandbox mode is for development only)');
     problems.add('CXONE_CLIENT_SECRET', 'expected in production (sandbox mode is for development only)');
   }
+  // The sandbox brings its own simulated tenant for either profile; a real one needs all of its settings.
+  if (hasId) requireProfileSettings(vars, problems);
   if (production && vars.ALLOW_INSECURE_CXONE_URLS !== 'true') insecureUrls(vars, problems);
   // Compared only when both are valid: otherwise the line would blame the wrong variable.
   const buffersValid = !problems.has('BUFFER_MAX_MS') && !problems.has('BUFFER_SILENCE_MS');
@@ -147,7 +167,20 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
       problems.variables,
     );
   }
-  return toAppConfig(vars, hasId ? 'tenant' : 'sandbox');
+  return toAppConfig(vars, hasId ? 'tenant' : 'sandbox', new Set(Object.keys(env)));
+}
+
+/** What CXONE_AUTH=access-key and KB_PROVIDER=expert cannot work without. */
+function requireProfileSettings(vars: EnvironmentVariables, problems: Problems): void {
+  const need = (names: (keyof EnvironmentVariables)[], because: string) => {
+    for (const name of names) if (vars[name] === undefined) problems.add(name, `expected, since ${because}`);
+  };
+  if (vars.CXONE_AUTH === 'access-key') {
+    need(['CXONE_ISSUER', 'CXONE_ACCESS_KEY_ID', 'CXONE_ACCESS_KEY_SECRET'], 'CXONE_AUTH=access-key');
+  }
+  if (vars.KB_PROVIDER === 'expert') {
+    need(['EXPERT_SITE_URL', 'EXPERT_KEY', 'EXPERT_SECRET', 'EXPERT_USER'], 'KB_PROVIDER=expert');
+  }
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
@@ -161,8 +194,9 @@ export function isLoopbackHost(hostname: string): boolean {
 /** Production: a token or transcript in clear text over the network is refused, one line per variable. */
 function insecureUrls(vars: EnvironmentVariables, problems: Problems): void {
   for (const name of CXONE_URL_VARIABLES) {
-    if (problems.has(name)) continue;
-    const url = new URL(vars[name]);
+    const value = vars[name];
+    if (value === undefined || problems.has(name)) continue;
+    const url = new URL(value);
     if ((url.protocol === 'http:' || url.protocol === 'ws:') && !isLoopbackHost(url.hostname)) {
       const secure = url.protocol === 'http:' ? 'https' : 'wss';
       problems.add(
@@ -174,7 +208,7 @@ function insecureUrls(vars: EnvironmentVariables, problems: Problems): void {
   }
 }
 
-function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
+function toAppConfig(vars: EnvironmentVariables, mode: RunMode, explicit: ReadonlySet<string>): AppConfig {
   return {
     app: {
       env: vars.NODE_ENV,
@@ -186,13 +220,22 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
       logLevel: vars.LOG_LEVEL,
       shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
       sandboxDemo: vars.SANDBOX_DEMO === 'true',
+      sandboxProfile: vars.SANDBOX_PROFILE,
     },
     cxone: {
+      auth: vars.CXONE_AUTH,
       clientId: vars.CXONE_CLIENT_ID ?? '',
       clientSecret: vars.CXONE_CLIENT_SECRET ?? '',
       tokenUrl: vars.CXONE_TOKEN_URL,
       tokenAuth: vars.CXONE_TOKEN_AUTH,
-      apiBaseUrl: vars.CXONE_API_BASE_URL.replace(/\/+$/, ''),
+      issuer: vars.CXONE_ISSUER?.replace(/\/+$/, ''),
+      accessKeyId: vars.CXONE_ACCESS_KEY_ID,
+      accessKeySecret: vars.CXONE_ACCESS_KEY_SECRET,
+      // With an access key the tenant says where its APIs are, unless the operator set it explicitly.
+      apiBaseUrl:
+        vars.CXONE_AUTH === 'access-key' && !explicit.has('CXONE_API_BASE_URL')
+          ? undefined
+          : vars.CXONE_API_BASE_URL.replace(/\/+$/, ''),
       streamUrl: vars.CXONE_STREAM_URL,
     },
     http: { timeoutMs: vars.HTTP_TIMEOUT_MS, maxAttempts: vars.HTTP_MAX_ATTEMPTS },
@@ -209,12 +252,24 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode): AppConfig {
     },
     assist: { cardDeadlineMs: vars.CARD_DEADLINE_MS, redactPii: vars.PII_REDACTION === 'true' },
     knowledge: {
+      provider: vars.KB_PROVIDER,
       language: vars.KB_LANGUAGE,
       pageSize: vars.KB_PAGE_SIZE,
       minScore: vars.KB_MIN_SCORE,
       maxInFlight: vars.KB_MAX_IN_FLIGHT,
       maxQueued: vars.KB_MAX_QUEUED,
       querySpeakers: [...new Set(vars.KB_QUERY_SPEAKERS.split(',') as Speaker[])],
+      expert:
+        vars.KB_PROVIDER === 'expert' && vars.EXPERT_SITE_URL
+          ? {
+              siteUrl: vars.EXPERT_SITE_URL.replace(/\/+$/, ''),
+              key: vars.EXPERT_KEY ?? '',
+              secret: vars.EXPERT_SECRET ?? '',
+              user: vars.EXPERT_USER ?? '',
+              cacheTtlMs: vars.EXPERT_CACHE_TTL_MS,
+              cacheMaxEntries: vars.EXPERT_CACHE_MAX_ENTRIES,
+            }
+          : undefined,
     },
     feedback: { storePath: vars.FEEDBACK_STORE_PATH, maxPending: vars.FEEDBACK_MAX_PENDING },
   };

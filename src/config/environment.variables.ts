@@ -20,18 +20,26 @@ export class EnvironmentVariables {
   @IsOptional() @HostAddress() HOST?: string;
   @IsOptional() @OneOf(LOG_LEVELS) LOG_LEVEL: LogLevel = 'info';
 
+  /** How the service signs in: the tutorial's client-credentials call, or a real tenant's access key. */
+  @OneOf(['client-credentials', 'access-key']) CXONE_AUTH: 'client-credentials' | 'access-key' = 'client-credentials';
   @IsOptional() @TextOfLength(1, 512) CXONE_CLIENT_ID?: string;
   @IsOptional() @TextOfLength(1, 4096) CXONE_CLIENT_SECRET?: string;
   @IsWebUrl(['http:', 'https:']) CXONE_TOKEN_URL: string = 'https://api.niceincontact.com/oauth/token';
   @OneOf(['body', 'basic']) CXONE_TOKEN_AUTH: 'body' | 'basic' = 'body';
   @IsWebUrl(['http:', 'https:']) CXONE_API_BASE_URL: string = 'https://api.niceincontact.com';
   @IsWebUrl(['ws:', 'wss:']) CXONE_STREAM_URL: string = 'wss://api.niceincontact.com/cxoneapi/v2/agentassist/stream';
+  /** access-key: the tenant's OIDC issuer (discovery, JWKS, and the API host through cxone-configuration). */
+  @IsOptional() @IsWebUrl(['http:', 'https:']) CXONE_ISSUER?: string;
+  @IsOptional() @TextOfLength(1, 512) CXONE_ACCESS_KEY_ID?: string;
+  @IsOptional() @TextOfLength(1, 4096) CXONE_ACCESS_KEY_SECRET?: string;
 
   @Type(() => Number) @WholeNumber(50, 600_000, MS) BUFFER_SILENCE_MS: number = 3000;
   @Type(() => Number) @WholeNumber(100, 600_000, MS) BUFFER_MAX_MS: number = 10_000;
   @Type(() => Number) @WholeNumber(100, 100_000, 'characters') BUFFER_MAX_UTTERANCE_CHARS: number = 4000;
   @Type(() => Number) @WholeNumber(10, 1_000_000, 'interactions') BUFFER_MAX_INTERACTIONS: number = 20_000;
 
+  /** Where knowledge comes from: the tutorial's search call, or CXone Expert. */
+  @OneOf(['cxone', 'expert']) KB_PROVIDER: 'cxone' | 'expert' = 'cxone';
   @TextOfLength(2, 16, 'a language tag (e.g. en-US)') KB_LANGUAGE: string = 'en-US';
   @Type(() => Number) @WholeNumber(1, 50, 'results') KB_PAGE_SIZE: number = 5;
   @Type(() => Number) @NumberAtLeast(0) KB_MIN_SCORE: number = 0;
@@ -41,6 +49,15 @@ export class EnvironmentVariables {
   /** Whose utterances are searched: agent small talk ("how can I help you today?") makes junk cards. */
   @Matching(/^(CUSTOMER|AGENT)(,(CUSTOMER|AGENT))*$/, 'CUSTOMER, AGENT or both, comma-separated')
   KB_QUERY_SPEAKERS: string = 'CUSTOMER';
+
+  @IsOptional() @IsWebUrl(['http:', 'https:']) EXPERT_SITE_URL?: string;
+  @IsOptional() @TextOfLength(1, 512) EXPERT_KEY?: string;
+  @IsOptional() @TextOfLength(1, 4096) EXPERT_SECRET?: string;
+  /** The Expert user the server token acts as: `=name` or a numeric user id. */
+  @IsOptional() @Matching(/^(=\S{1,255}|\d{1,18})$/, '=name or a numeric user id') EXPERT_USER?: string;
+  /** Every Expert search is billed to the tenant: answers are reused this long for the same query. */
+  @Type(() => Number) @WholeNumber(0, 86_400_000, MS) EXPERT_CACHE_TTL_MS: number = 300_000;
+  @Type(() => Number) @WholeNumber(0, 1_000_000, 'queries') EXPERT_CACHE_MAX_ENTRIES: number = 5000;
 
   /** A card later than this after its flush trigger no longer helps the agent: dropped and counted. */
   @Type(() => Number) @WholeNumber(100, 600_000, MS) CARD_DEADLINE_MS: number = 10_000;
@@ -58,15 +75,30 @@ export class EnvironmentVariables {
 
   @Type(() => Number) @WholeNumber(0, 120_000, MS) SHUTDOWN_DRAIN_MS: number = 8000;
   @OneOf(BOOLEAN) SANDBOX_DEMO: string = 'true';
+  /** Which CXone the sandbox simulates: the tutorial's protocol, or access-key sign-in with CXone Expert. */
+  @OneOf(['tutorial', 'cxone']) SANDBOX_PROFILE: 'tutorial' | 'cxone' = 'tutorial';
   /** Production refuses plain http/ws CXone URLs to other hosts than loopback unless this is `true`. */
   @OneOf(BOOLEAN) ALLOW_INSECURE_CXONE_URLS: string = 'false';
 }
 
 /** Variables whose value may come from a file named by `<NAME>_FILE` (Kubernetes secrets). */
-export const FILE_BACKED_VARIABLES = ['CXONE_CLIENT_ID', 'CXONE_CLIENT_SECRET'] as const;
+export const FILE_BACKED_VARIABLES = [
+  'CXONE_CLIENT_ID',
+  'CXONE_CLIENT_SECRET',
+  'CXONE_ACCESS_KEY_ID',
+  'CXONE_ACCESS_KEY_SECRET',
+  'EXPERT_KEY',
+  'EXPERT_SECRET',
+] as const;
 
 /** The CXone URLs production wants encrypted (https/wss) unless they point at loopback. */
-export const CXONE_URL_VARIABLES = ['CXONE_TOKEN_URL', 'CXONE_API_BASE_URL', 'CXONE_STREAM_URL'] as const;
+export const CXONE_URL_VARIABLES = [
+  'CXONE_TOKEN_URL',
+  'CXONE_API_BASE_URL',
+  'CXONE_STREAM_URL',
+  'CXONE_ISSUER',
+  'EXPERT_SITE_URL',
+] as const;
 
 /**
  * Every variable the service reads: the validated ones, the `*_FILE` secret variants and

@@ -3,23 +3,14 @@ import { type Observable, of, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import type { AuthService } from '../auth/auth.service.js';
 import { Counters } from '../common/counters.js';
-import type { CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type ApiCall, CxoneApiClient } from './cxone-api.client.js';
 import { CxoneApiErrorCode, CxoneApiException } from './cxone-api.exception.js';
 import { type HttpExchange, type HttpReply, type HttpTransport, HttpTransportError } from './http-transport.js';
 
-const connection: CxoneConnection = {
-  clientId: 'id',
-  clientSecret: 'secret',
-  tokenUrl: 'https://auth.example/oauth/token',
-  tokenAuth: 'body',
-  apiBaseUrl: 'https://api.example',
-  streamUrl: 'wss://api.example/stream',
-};
-
 const configMock = {
-  get: (key: string) => ({ http: { timeoutMs: 5000, maxAttempts: 4 } })[key as 'http'],
+  get: (key: string) =>
+    ({ http: { timeoutMs: 5000, maxAttempts: 4 }, cxone: { apiBaseUrl: 'https://api.example' } })[key as 'http'],
 } as unknown as ConfigService<AppConfig, true>;
 
 const SEARCH: ApiCall = {
@@ -78,7 +69,6 @@ describe(CxoneApiClient.name, () => {
       { exchange: request } as unknown as HttpTransport,
       { getToken, invalidate } as unknown as AuthService,
       counters,
-      connection,
       configMock,
     );
   });

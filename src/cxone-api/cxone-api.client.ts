@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { defer, finalize, from, map, type Observable, retry, switchMap, tap, throwError, timer } from 'rxjs';
 import { AuthService } from '../auth/auth.service.js';
 import { parseRetryAfter } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
-import { CXONE_CONNECTION, type CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiErrorCode, CxoneApiException } from './cxone-api.exception.js';
 import { type HttpReply, HttpTransport } from './http-transport.js';
@@ -37,14 +36,15 @@ export class CxoneApiClient {
   private readonly logger = new Logger(CxoneApiClient.name);
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
+  private readonly configuredBaseUrl?: string;
 
   constructor(
     private readonly http: HttpTransport,
     private readonly auth: AuthService,
     private readonly counters: Counters,
-    @Inject(CXONE_CONNECTION) private readonly connection: CxoneConnection,
     config: ConfigService<AppConfig, true>,
   ) {
+    this.configuredBaseUrl = config.get('cxone', { infer: true }).apiBaseUrl;
     const settings = config.get('http', { infer: true });
     this.maxAttempts = settings.maxAttempts;
     this.timeoutMs = settings.timeoutMs;
@@ -57,8 +57,6 @@ export class CxoneApiClient {
     const maxAttempts = call.maxAttempts ?? this.maxAttempts;
     const startedAt = performance.now();
     let outcome: string | undefined;
-    const url = new URL(`${this.connection.apiBaseUrl}${call.path}`);
-    for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.set(name, String(value));
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const headers: Record<string, string> = { ...JSON_HEADERS, ...call.headers };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -67,7 +65,7 @@ export class CxoneApiClient {
         tokenUsed = token;
         return this.http.exchange({
           method: call.method,
-          url,
+          url: this.urlOf(call),
           headers: { ...headers, Authorization: `Bearer ${token}` },
           body,
           timeoutMs: this.timeoutMs,
@@ -113,6 +111,15 @@ export class CxoneApiClient {
       // The whole call, retries and backoff included: what the assist loop actually waited for.
       finalize(() => this.record(call.operation, outcome ?? 'cancelled', startedAt)),
     );
+  }
+
+  /** CXONE_API_BASE_URL when set, else the API host the sign-in found (access-key: cxone-configuration). */
+  private urlOf(call: ApiCall): URL {
+    const base = this.configuredBaseUrl ?? this.auth.apiBaseUrl();
+    if (base === undefined) throw this.giveUp(call, 'no-token');
+    const url = new URL(`${base}${call.path}`);
+    for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.set(name, String(value));
+    return url;
   }
 
   /** A 2xx reply goes on; any other status becomes the error the retry rules judge. */

@@ -1,12 +1,11 @@
-import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
+import { Global, Module } from '@nestjs/common';
 import { CxoneApiClient } from './cxone-api.client.js';
 import { HttpTransport } from './http-transport.js';
 
 /** The CXone REST APIs of the assist loop: knowledge search, cards, training feedback. */
+@Global()
 @Module({
-  imports: [AuthModule],
   providers: [HttpTransport, CxoneApiClient],
-  exports: [CxoneApiClient, AuthModule],
+  exports: [CxoneApiClient],
 })
 export class CxoneApiModule {}

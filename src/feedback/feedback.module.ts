@@ -1,12 +1,17 @@
-import { Module } from '@nestjs/common';
-import { CxoneApiModule } from '../cxone-api/cxone-api.module.js';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { FEEDBACK_SINK, type FeedbackSink } from './feedback-sink.js';
 import { FeedbackService } from './feedback.service.js';
 import { FeedbackStore } from './feedback.store.js';
-import { TrainingAdapter } from './training.adapter.js';
 
-@Module({
-  imports: [CxoneApiModule],
-  providers: [FeedbackStore, TrainingAdapter, FeedbackService],
-  exports: [FeedbackService],
-})
-export class FeedbackModule {}
+/** Verdicts stored durably, then delivered to the feedback sink chosen in outside-systems.ts. */
+@Module({})
+export class FeedbackModule {
+  static forRoot(sink: Type<FeedbackSink>): DynamicModule {
+    return {
+      module: FeedbackModule,
+      global: true,
+      providers: [sink, { provide: FEEDBACK_SINK, useExisting: sink }, FeedbackStore, FeedbackService],
+      exports: [FeedbackService],
+    };
+  }
+}

@@ -11,7 +11,7 @@ import { CxoneApiErrorCode, CxoneApiException } from '../cxone-api/cxone-api.exc
 import type { InsightVerdictEvent } from '../domain/events.js';
 import { FeedbackService } from './feedback.service.js';
 import { FeedbackStore } from './feedback.store.js';
-import type { TrainingAdapter } from './training.adapter.js';
+import type { FeedbackSink } from './feedback-sink.js';
 import type { TrainingFeedback } from './training-feedback.js';
 
 const config = (storePath: string, maxPending = 1000) =>
@@ -38,7 +38,7 @@ describe(FeedbackService.name, () => {
   const start = (maxPending = 1000) => {
     store = new FeedbackStore(config(directory, maxPending));
     counters = new Counters();
-    sut = new FeedbackService(store, { send } as unknown as TrainingAdapter, counters, config(directory, maxPending));
+    sut = new FeedbackService(store, { send } as unknown as FeedbackSink, counters, config(directory, maxPending));
     sut.onApplicationBootstrap();
   };
   const stop = async () => {

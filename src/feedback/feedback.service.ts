@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { lastValueFrom } from 'rxjs';
 import { backoffDelay } from '../common/backoff.js';
@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiErrorCode, CxoneApiException } from '../cxone-api/cxone-api.exception.js';
 import type { InsightVerdictEvent } from '../domain/events.js';
 import { FeedbackStore, type FeedbackStoreStats, type PendingFeedback } from './feedback.store.js';
-import { TrainingAdapter } from './training.adapter.js';
+import { FEEDBACK_SINK, type FeedbackSink } from './feedback-sink.js';
 import { idempotencyKey, toTrainingFeedback } from './training-feedback.js';
 
 /** Verdicts delivered at once; the training endpoint is not latency-critical. */
@@ -39,7 +39,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     private readonly store: FeedbackStore,
-    private readonly training: TrainingAdapter,
+    @Inject(FEEDBACK_SINK) private readonly training: FeedbackSink,
     private readonly counters: Counters,
     config: ConfigService<AppConfig, true>,
   ) {

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { AuthModule } from '../auth/auth.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
-import { StreamModule } from '../stream/stream.module.js';
 import { HealthController } from './health.controller.js';
 import { PipelineHealthIndicator } from './pipeline.health.js';
 import { StreamHealthIndicator } from './stream.health.js';
 import { TokenHealthIndicator } from './token.health.js';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }), StreamModule, AuthModule, PipelineModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }), PipelineModule],
   controllers: [HealthController],
   providers: [StreamHealthIndicator, TokenHealthIndicator, PipelineHealthIndicator],
 })

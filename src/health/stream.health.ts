@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { StreamService } from '../stream/stream.service.js';
+import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 
 @Injectable()
 export class StreamHealthIndicator {
   constructor(
-    private readonly stream: StreamService,
+    @Inject(EVENT_SOURCE) private readonly stream: EventSource,
     private readonly health: HealthIndicatorService,
   ) {}
 

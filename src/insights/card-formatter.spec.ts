@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 
 import { NO_CONTROL_CHARS } from '../stream/stream-event.dto.js';
+import { toArticles } from '../knowledge/cxone-knowledge.source.js';
 import { formatCards, safeCitation, toSnippet, type CardFormatOptions } from './card-formatter.js';
+
+/** The tutorial's path: raw search entities, checked into articles by its knowledge source, then cards. */
+const cardsFrom = (entities: unknown, formatOptions: CardFormatOptions) =>
+  formatCards(toArticles(entities, formatOptions.maxCards), formatOptions);
 
 const options = (overrides: Partial<CardFormatOptions> = {}): CardFormatOptions => ({
   interactionId: 'int-1',
@@ -31,8 +36,16 @@ const FORBIDDEN_IN_CARDS =
   /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200b-\u200f\u061c\u2060\ufeff]/;
 
 describe('formatCards', () => {
+  it('does not judge an article without a score by minScore (a source that ranks but does not score)', () => {
+    const unscored = { id: 'expert-1', title: 'Reset a PIN', body: 'Steps', url: 'https://help.example.com/1' };
+
+    const cards = formatCards([unscored, { ...unscored, id: 'expert-2', score: 0.1 }], options({ minScore: 0.5 }));
+
+    expect(cards.map(({ id, score }) => [id, score])).toEqual([['expert-1', 0]]);
+  });
+
   it('builds cards with plain-text fields and the interaction id', () => {
-    const cards = formatCards([article('a', { score: 0.9 })], options());
+    const cards = cardsFrom([article('a', { score: 0.9 })], options());
 
     expect(cards).toStrictEqual([
       {
@@ -48,7 +61,7 @@ describe('formatCards', () => {
   });
 
   it('keeps the API order and numbers priorities 1..n after filtering', () => {
-    const cards = formatCards(
+    const cards = cardsFrom(
       [article('a'), article('bad', { url: 'javascript:alert(1)' }), article('b'), null, article('c')],
       options(),
     );
@@ -71,19 +84,19 @@ describe('formatCards', () => {
       article('inf', { score: Number.POSITIVE_INFINITY }),
     ];
 
-    expect(ids(formatCards(entities, options({ minScore: 0.5 })))).toEqual(['edge', 'high']);
-    expect(formatCards([{ ...article('x'), score: undefined }], options()).map((c) => c.score)).toEqual([0]);
+    expect(ids(cardsFrom(entities, options({ minScore: 0.5 })))).toEqual(['edge', 'high']);
+    expect(cardsFrom([{ ...article('x'), score: undefined }], options()).map((c) => c.score)).toEqual([0]);
   });
 
   it('caps the number of cards at maxCards', () => {
     const entities = Array.from({ length: 10 }, (_, i) => article(`a${i}`));
 
-    expect(ids(formatCards(entities, options({ maxCards: 3 })))).toEqual(['a0', 'a1', 'a2']);
-    expect(formatCards(entities, options({ maxCards: 0 }))).toEqual([]);
+    expect(ids(cardsFrom(entities, options({ maxCards: 3 })))).toEqual(['a0', 'a1', 'a2']);
+    expect(cardsFrom(entities, options({ maxCards: 0 }))).toEqual([]);
   });
 
   it('keeps only the first occurrence of an id', () => {
-    const cards = formatCards(
+    const cards = cardsFrom(
       [article('a', { title: 'First' }), article('b'), article('a', { title: 'Second' })],
       options(),
     );
@@ -97,7 +110,7 @@ describe('formatCards', () => {
   it('skips articles already shown to the interaction', () => {
     const isAlreadyShown = vi.fn((id: string) => id === 'b');
 
-    const cards = formatCards([article('a'), article('b'), article('c')], options({ isAlreadyShown }));
+    const cards = cardsFrom([article('a'), article('b'), article('c')], options({ isAlreadyShown }));
 
     expect(ids(cards)).toEqual(['a', 'c']);
     expect(cards.map((c) => c.priority)).toEqual([1, 2]);
@@ -114,11 +127,11 @@ describe('formatCards', () => {
     ['non-string', 42],
     ['missing', undefined],
   ])('drops entries whose citation is %s', (_, url) => {
-    expect(formatCards([article('a', { url })], options())).toEqual([]);
+    expect(cardsFrom([article('a', { url })], options())).toEqual([]);
   });
 
   it('turns HTML titles and bodies into plain text, without script or style contents', () => {
-    const [card] = formatCards(
+    const [card] = cardsFrom(
       [
         article('a', {
           title: '<b>Reset</b> your <i>password</i><script>steal()</script>',
@@ -135,7 +148,7 @@ describe('formatCards', () => {
   });
 
   it('strips bidi controls and zero-width characters from plain and HTML titles and snippets', () => {
-    const cards = formatCards(
+    const cards = cardsFrom(
       [
         article('plain', {
           title: 'Refund \u202egnp.exe\u202c policy\u200b',
@@ -164,7 +177,7 @@ describe('formatCards', () => {
       article('kept', { title: '\u202eOK' }),
     ];
 
-    expect(formatCards(entities, options()).map(({ id, title, priority }) => [id, title, priority])).toEqual([
+    expect(cardsFrom(entities, options()).map(({ id, title, priority }) => [id, title, priority])).toEqual([
       ['kept', 'OK', 1],
     ]);
   });
@@ -194,7 +207,7 @@ describe('formatCards', () => {
       article('ok', { body: { html: '<p>not a string</p>' } }),
     ];
 
-    const cards = formatCards(entities, options());
+    const cards = cardsFrom(entities, options());
 
     expect(cards).toHaveLength(1);
     expect(cards[0]).toMatchObject({ id: 'ok', snippet: '', priority: 1 });
@@ -202,7 +215,7 @@ describe('formatCards', () => {
 
   it('returns no cards when entities is not an array', () => {
     for (const entities of [undefined, null, 'x', 1, { entities: [] }]) {
-      expect(formatCards(entities, options())).toEqual([]);
+      expect(cardsFrom(entities, options())).toEqual([]);
     }
   });
 
@@ -212,7 +225,7 @@ describe('formatCards', () => {
       return false;
     };
 
-    expect(ids(formatCards([article('a'), article('b')], options({ isAlreadyShown })))).toEqual(['b']);
+    expect(ids(cardsFrom([article('a'), article('b')], options({ isAlreadyShown })))).toEqual(['b']);
   });
 });
 

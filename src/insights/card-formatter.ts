@@ -1,11 +1,12 @@
 import { compile, type HtmlToTextOptions } from 'html-to-text';
 
 import { BIDI_CONTROLS, LINE_CONTROLS, ZERO_WIDTH_FORMATS } from '../common/invisible-characters.js';
+import type { Article } from '../domain/article.js';
 import type { AssistCard } from '../domain/card.js';
 
 export interface CardFormatOptions {
   interactionId: string;
-  /** Entries scoring below this are dropped (a missing score counts as 0). */
+  /** Articles scoring below this are dropped (an article without a score is not judged by it). */
   minScore: number;
   maxCards: number;
   /** True when this article was already pushed to the interaction; such entries are dropped. */
@@ -15,7 +16,6 @@ export interface CardFormatOptions {
 /** Contract: `snippet` is plain text of at most 150 characters. */
 export const SNIPPET_MAX_CHARS = 150;
 export const TITLE_MAX_CHARS = 200;
-export const MAX_ARTICLE_ID_CHARS = 128;
 export const MAX_CITATION_CHARS = 2048;
 /** HTML is cut to this many characters BEFORE parsing, so a huge body costs no more than a moderate one. */
 export const MAX_HTML_INPUT_CHARS = 20_000;
@@ -162,47 +162,40 @@ export function safeCitation(url: unknown): string | undefined {
 }
 
 /**
- * Cards from the untrusted `entities` of a knowledge search reply, in the API's (relevance) order:
- * only well-formed entries scoring at least `minScore`, with an http(s) citation, not already shown and
- * not repeated, at most `maxCards`, numbered 1..n after filtering. Never throws.
+ * Cards from a knowledge source's articles, in its (relevance) order: only articles scoring at least
+ * `minScore`, with an http(s) citation and a title that is more than markup, not already shown and not
+ * repeated, at most `maxCards`, numbered 1..n after filtering. Never throws.
  */
-export function formatCards(entities: unknown, options: CardFormatOptions): AssistCard[] {
+export function formatCards(articles: readonly Article[], options: CardFormatOptions): AssistCard[] {
   const cards: AssistCard[] = [];
-  if (!Array.isArray(entities)) return cards;
   const maxCards = Math.floor(options.maxCards);
   if (!(maxCards >= 1)) return cards;
 
   const seen = new Set<string>();
-  for (let i = 0; i < entities.length && cards.length < maxCards; i++) {
+  for (let i = 0; i < articles.length && cards.length < maxCards; i++) {
     try {
-      const card = toCard(entities[i], options, seen, cards.length + 1);
+      const card = toCard(articles[i], options, seen, cards.length + 1);
       if (card) {
         seen.add(card.id);
         cards.push(card);
       }
     } catch {
-      // A hostile entry (throwing getter, proxy) or a throwing isAlreadyShown: skip the entry.
+      // A throwing isAlreadyShown: skip the article.
     }
   }
   return cards;
 }
 
 function toCard(
-  entry: unknown,
+  article: Article,
   options: CardFormatOptions,
   seen: ReadonlySet<string>,
   priority: number,
 ): AssistCard | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined;
-  const { id, title, body, url, score: rawScore } = entry as Record<string, unknown>;
+  const { id, title, body, url, score } = article;
+  if (score !== undefined && score < options.minScore) return undefined;
 
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ARTICLE_ID_CHARS) return undefined;
-  if (typeof title !== 'string' || title.length === 0) return undefined;
-
-  const score = rawScore === undefined || rawScore === null ? 0 : rawScore;
-  if (typeof score !== 'number' || !Number.isFinite(score) || score < options.minScore) return undefined;
-
-  // Cheap checks first; the HTML conversions only run for entries that will become cards.
+  // Cheap checks first; the HTML conversions only run for articles that will become cards.
   if (seen.has(id)) return undefined;
   const citation = safeCitation(url);
   if (citation === undefined) return undefined;
@@ -216,9 +209,9 @@ function toCard(
     id,
     title: plainTitle,
     priority,
-    score,
+    score: score ?? 0,
     citation,
-    snippet: typeof body === 'string' ? toSnippet(body, SNIPPET_MAX_CHARS) : '',
+    snippet: toSnippet(body, SNIPPET_MAX_CHARS),
     interactionId: options.interactionId,
   };
 }

@@ -5,7 +5,7 @@ import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { AssistCard } from '../domain/card.js';
-import type { CardsAdapter } from './cards.adapter.js';
+import type { CardSink } from './card-sink.js';
 import { InsightsService } from './insights.service.js';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
@@ -39,6 +39,7 @@ describe(InsightsService.name, () => {
   function create(knowledge: Partial<AppConfig['knowledge']> = {}): InsightsService {
     const values: Pick<AppConfig, 'knowledge' | 'buffer' | 'assist'> = {
       knowledge: {
+        provider: 'cxone',
         language: 'en-US',
         pageSize: 5,
         minScore: 0,
@@ -51,7 +52,7 @@ describe(InsightsService.name, () => {
       assist: { cardDeadlineMs: 10_000, redactPii: true },
     };
     const config = { get: (key: keyof typeof values) => values[key] } as unknown as ConfigService<AppConfig, true>;
-    return new InsightsService({ push } as unknown as CardsAdapter, counters, config);
+    return new InsightsService({ push } as unknown as CardSink, counters, config);
   }
 
   /** Pushes and reports how it ended. */

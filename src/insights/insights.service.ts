@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { type Observable, tap } from 'rxjs';
 import type { Utterance } from '../domain/utterance.js';
@@ -6,7 +6,8 @@ import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { AssistCard } from '../domain/card.js';
 import { formatCards } from './card-formatter.js';
-import { CardsAdapter } from './cards.adapter.js';
+import { CARD_SINK, type CardSink } from './card-sink.js';
+import type { Article } from '../domain/article.js';
 import { ShownArticles } from './shown-articles.js';
 
 /** Knowledge hits become safe, prioritized cards; cards go to the agent's desktop once each. */
@@ -18,7 +19,7 @@ export class InsightsService {
   private readonly cardDeadlineMs: number;
 
   constructor(
-    private readonly cards: CardsAdapter,
+    @Inject(CARD_SINK) private readonly cards: CardSink,
     private readonly counters: Counters,
     config: ConfigService<AppConfig, true>,
   ) {
@@ -27,9 +28,9 @@ export class InsightsService {
     this.shown = new ShownArticles(config.get('buffer', { infer: true }).maxInteractions);
   }
 
-  toCards(utterance: Utterance, entities: unknown[]): AssistCard[] {
+  toCards(utterance: Utterance, articles: Article[]): AssistCard[] {
     const { interactionId } = utterance;
-    return formatCards(entities, {
+    return formatCards(articles, {
       interactionId,
       minScore: this.knowledge.minScore,
       maxCards: this.knowledge.pageSize,

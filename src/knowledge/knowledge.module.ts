@@ -1,11 +1,16 @@
-import { Module } from '@nestjs/common';
-import { CxoneApiModule } from '../cxone-api/cxone-api.module.js';
-import { KnowledgeAdapter } from './knowledge.adapter.js';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { KNOWLEDGE_SOURCE, type KnowledgeSource } from './knowledge-source.js';
 import { KnowledgeService } from './knowledge.service.js';
 
-@Module({
-  imports: [CxoneApiModule],
-  providers: [KnowledgeAdapter, KnowledgeService],
-  exports: [KnowledgeService],
-})
-export class KnowledgeModule {}
+/** Knowledge search, through the knowledge source chosen in outside-systems.ts. */
+@Module({})
+export class KnowledgeModule {
+  static forRoot(source: Type<KnowledgeSource>): DynamicModule {
+    return {
+      module: KnowledgeModule,
+      global: true,
+      providers: [source, { provide: KNOWLEDGE_SOURCE, useExisting: source }, KnowledgeService],
+      exports: [KnowledgeService],
+    };
+  }
+}

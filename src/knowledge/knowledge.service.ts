@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Observable } from 'rxjs';
+import type { Article } from '../domain/article.js';
 import type { Utterance } from '../domain/utterance.js';
 import type { AppConfig } from '../config/app-config.js';
-import { KnowledgeAdapter } from './knowledge.adapter.js';
+import { KNOWLEDGE_SOURCE, type KnowledgeSource } from './knowledge-source.js';
 
 /** A query longer than this is cut at a word: relevance comes from the words, not from pages of text. */
 const MAX_QUERY_CHARS = 1000;
@@ -13,7 +14,7 @@ export class KnowledgeService {
   private readonly settings: AppConfig['knowledge'];
 
   constructor(
-    private readonly adapter: KnowledgeAdapter,
+    @Inject(KNOWLEDGE_SOURCE) private readonly source: KnowledgeSource,
     config: ConfigService<AppConfig, true>,
   ) {
     this.settings = config.get('knowledge', { infer: true });
@@ -42,9 +43,9 @@ export class KnowledgeService {
     return this.settings.querySpeakers.includes(utterance.speaker ?? 'CUSTOMER');
   }
 
-  /** The knowledge hits for one utterance, raw and untrusted, sorted by relevance. */
-  search(utterance: Utterance): Observable<unknown[]> {
-    return this.adapter.search({
+  /** The knowledge hits for one utterance, in relevance order. */
+  search(utterance: Utterance): Observable<Article[]> {
+    return this.source.search({
       text: toQueryText(utterance.text),
       language: this.settings.language,
       pageSize: this.settings.pageSize,

@@ -4,7 +4,7 @@ import type { RetryDecision } from '../cxone-api/retry-decision.js';
 import type { PiiKind } from '../privacy/pii-redactor.js';
 import type { StreamEventType } from '../domain/events.js';
 import type { FrameRejection } from '../stream/stream-frame.types.js';
-import type { StreamState } from '../stream/stream.service.js';
+import type { EventSourceState } from '../stream/event-source.js';
 
 /** Every series the service defines is named `agent_assist_<name>` (counters end in `_total`). */
 export const METRIC_PREFIX = 'agent_assist_';
@@ -87,7 +87,7 @@ const FLUSH_REASONS = allOf<FlushReason>()([
 ]);
 /** iban, account and dob are the redactor's next kinds; listing them early only adds zero series. */
 const PII_KINDS = allOf<PiiKind>()(['card', 'ssn', 'email', 'phone', 'iban', 'account', 'dob']);
-export const STREAM_STATES = allOf<StreamState>()(['idle', 'connecting', 'open', 'reconnecting', 'stopped']);
+export const STREAM_STATES = allOf<EventSourceState>()(['idle', 'connecting', 'open', 'reconnecting', 'stopped']);
 
 const counter = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'counter', help, labels });
 const histogram = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'histogram', help, labels });

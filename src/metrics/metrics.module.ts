@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { AuthModule } from '../auth/auth.module.js';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
-import { StreamModule } from '../stream/stream.module.js';
 import { OperationalGauges } from './operational-gauges.js';
 
 /**
@@ -10,12 +8,7 @@ import { OperationalGauges } from './operational-gauges.js';
  * service's `agent_assist_*` series, all in prom-client's default registry (see Counters).
  */
 @Module({
-  imports: [
-    PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
-    StreamModule,
-    AuthModule,
-    PipelineModule,
-  ],
+  imports: [PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }), PipelineModule],
   providers: [OperationalGauges],
 })
 export class MetricsModule {}

@@ -1,8 +1,8 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
 import { Counters } from '../common/counters.js';
 import { AssistPipeline } from '../pipeline/assist-pipeline.service.js';
-import { StreamService } from '../stream/stream.service.js';
+import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 import { STREAM_STATES } from './metric-catalog.js';
 
 /** Gauges read from the services at scrape time: nothing to keep in step on the hot path. */
@@ -10,7 +10,7 @@ import { STREAM_STATES } from './metric-catalog.js';
 export class OperationalGauges implements OnModuleInit {
   constructor(
     private readonly counters: Counters,
-    private readonly stream: StreamService,
+    @Inject(EVENT_SOURCE) private readonly stream: EventSource,
     private readonly auth: AuthService,
     private readonly pipeline: AssistPipeline,
   ) {}

@@ -10,7 +10,7 @@ import { PrivacyService } from '../privacy/privacy.service.js';
 import type { AssistCard } from '../domain/card.js';
 import type { InsightsService } from '../insights/insights.service.js';
 import type { KnowledgeService } from '../knowledge/knowledge.service.js';
-import type { StreamService } from '../stream/stream.service.js';
+import type { EventSource } from '../stream/event-source.js';
 import type { InsightVerdictEvent, Speaker, StreamEvent } from '../domain/events.js';
 import { AssistPipeline } from './assist-pipeline.service.js';
 
@@ -63,7 +63,7 @@ describe(AssistPipeline.name, () => {
       idleEvictMs: 600_000,
     });
     sut = new AssistPipeline(
-      stream as unknown as StreamService,
+      stream as unknown as EventSource,
       buffer,
       knowledge as unknown as KnowledgeService,
       insights as unknown as InsightsService,

@@ -1,4 +1,10 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   catchError,
@@ -26,7 +32,7 @@ import { FeedbackService } from '../feedback/feedback.service.js';
 import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
-import { StreamService } from '../stream/stream.service.js';
+import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 import type { InsightVerdictEvent, InteractionEndedEvent, StreamEvent } from '../domain/events.js';
 import { withinCardDeadline } from './card-deadline.js';
 
@@ -62,7 +68,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   private readonly cardDeadlineMs: number;
 
   constructor(
-    private readonly stream: StreamService,
+    @Inject(EVENT_SOURCE) private readonly stream: EventSource,
     private readonly buffer: BufferService,
     private readonly knowledge: KnowledgeService,
     private readonly insights: InsightsService,

@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   Body,
-  type CanActivate,
   Controller,
   Get,
   HttpCode,
-  Injectable,
   NotFoundException,
   type OnModuleDestroy,
   Param,
@@ -31,20 +29,9 @@ const HEARTBEAT_MS = 15_000;
 /** Verdicts `GET /sandbox/api/feedback` lists (the simulator keeps the attempts behind them bounded). */
 export const MAX_FEEDBACK_VERDICTS = 100;
 
-/** The preview and its controls exist only in sandbox mode: in tenant mode every route is a 404. */
-@Injectable()
-export class SandboxOnlyGuard implements CanActivate {
-  constructor(private readonly sandbox: SandboxService) {}
-
-  canActivate(): boolean {
-    if (!this.sandbox.cxone) throw new NotFoundException();
-    return true;
-  }
-}
-
 /** Agent desktop preview (`GET /sandbox`), its live event stream and its control endpoints. */
 @Controller('sandbox')
-@UseGuards(SandboxOnlyGuard, SandboxRequestGuard)
+@UseGuards(SandboxRequestGuard)
 export class SandboxController implements OnModuleDestroy {
   private readonly eventClients = new Set<() => void>();
 
@@ -153,7 +140,7 @@ export class SandboxController implements OnModuleDestroy {
   /** What the simulated training endpoint received: one entry per verdict with its attempts, newest last. */
   @Get('api/feedback')
   feedback() {
-    return groupAttempts(this.sandbox.cxone?.received.feedback ?? [])
+    return groupAttempts(this.sandbox.cxone.received.feedback)
       .slice(-MAX_FEEDBACK_VERDICTS)
       .map((verdict) => ({
         ...verdict,

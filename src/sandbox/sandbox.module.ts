@@ -1,26 +1,20 @@
-import { Global, Module } from '@nestjs/common';
-import { CXONE_CONNECTION } from '../common/cxone-connection.js';
-import { SandboxController, SandboxOnlyGuard } from './sandbox.controller.js';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { CxoneSimulator } from '../simulator/index.js';
+import { SandboxController } from './sandbox.controller.js';
 import { SandboxRequestGuard } from './sandbox-request.guard.js';
-import { SandboxService } from './sandbox.service.js';
+import { SANDBOX_SIMULATOR, SandboxService } from './sandbox.service.js';
 
 /**
- * Provides the CXone connection to every module: the configured tenant, or the sandbox simulator. In
- * sandbox mode it also serves the agent desktop preview at /sandbox (a 404 in tenant mode).
+ * The agent desktop preview at /sandbox, its controls and the demo, around the simulator sandbox-bootstrap.ts
+ * started. Imported only in sandbox mode (by main.ts, dynamically): in tenant mode /sandbox does not exist.
  */
-@Global()
-@Module({
-  controllers: [SandboxController],
-  providers: [
-    SandboxService,
-    SandboxOnlyGuard,
-    SandboxRequestGuard,
-    {
-      provide: CXONE_CONNECTION,
-      inject: [SandboxService],
-      useFactory: (sandbox: SandboxService) => sandbox.connection(),
-    },
-  ],
-  exports: [CXONE_CONNECTION, SandboxService],
-})
-export class SandboxModule {}
+@Module({})
+export class SandboxModule {
+  static forRoot(simulator: CxoneSimulator): DynamicModule {
+    return {
+      module: SandboxModule,
+      controllers: [SandboxController],
+      providers: [{ provide: SANDBOX_SIMULATOR, useValue: simulator }, SandboxService, SandboxRequestGuard],
+    };
+  }
+}

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { CxoneConnection } from '../common/cxone-connection.js';
 import { type AppConfig, isLoopbackHost } from '../config/app-config.js';
-import { CxoneSimulator, loadConversations, type Conversation } from '../simulator/index.js';
+import { type Conversation, type CxoneSimulator, loadConversations } from '../simulator/index.js';
 import { SandboxFeed } from './sandbox-feed.js';
 
 /** Faults the preview page can inject into the simulated tenant. */
@@ -22,66 +28,53 @@ const UTTERANCE_FRAGMENT_GAP_MS = 150;
 const DEMO_START_DELAY_MS = 1500;
 const DEMO_PAUSE_BETWEEN_CONVERSATIONS_MS = 4000;
 
+/** The simulator sandbox mode runs in this process (see sandbox-bootstrap.ts). */
+export const SANDBOX_SIMULATOR = Symbol('SANDBOX_SIMULATOR');
+
 /**
- * Sandbox mode (no credentials, not production): runs the CXone simulator in this process, points
- * the service at it and plays the scripted demo conversations so a new user sees the loop work.
+ * Sandbox mode (no credentials, not production): the service runs against the CXone simulator that
+ * sandbox-bootstrap.ts started in this process, and plays the scripted demo conversations so a new user
+ * sees the loop work. Loaded only in sandbox mode: production never imports this file or the simulator.
  */
 @Injectable()
-export class SandboxService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SandboxService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Sandbox');
-  private simulator?: CxoneSimulator;
   private demoTimer?: NodeJS.Timeout;
   private stopped = false;
-  private unsubscribeFeed?: () => void;
+  private readonly unsubscribeFeed: () => void;
   private conversationList?: Conversation[];
   /** What the agent desktop preview shows (fed by the simulator's activity). */
   readonly feed = new SandboxFeed();
 
-  constructor(private readonly config: ConfigService<AppConfig, true>) {}
-
-  get enabled(): boolean {
-    return this.config.get('app', { infer: true }).mode === 'sandbox';
+  constructor(
+    @Inject(SANDBOX_SIMULATOR) readonly cxone: CxoneSimulator,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {
+    this.unsubscribeFeed = cxone.onActivity(this.feed.ingest);
   }
 
-  /** The simulator, when sandbox mode runs one. */
-  get cxone(): CxoneSimulator | undefined {
-    return this.simulator;
-  }
-
-  async connection(): Promise<CxoneConnection> {
-    if (!this.enabled) return this.config.get('cxone', { infer: true });
-    const clientId = 'sandbox-client';
-    const clientSecret = randomBytes(24).toString('base64url');
-    this.simulator = new CxoneSimulator({ clientId, clientSecret });
-    this.unsubscribeFeed = this.simulator.onActivity(this.feed.ingest);
-    await this.simulator.start();
+  onModuleInit(): void {
+    const { sandboxProfile } = this.config.get('app', { infer: true });
     this.logger.warn(
-      `SANDBOX MODE: no CXone credentials configured, so the service runs against its built-in CXone simulator at ${this.simulator.baseUrl}`,
+      `SANDBOX MODE: no CXone credentials configured, so the service runs against its built-in CXone simulator ` +
+        `at ${this.cxone.baseUrl} (profile ${sandboxProfile})`,
     );
     const { host } = this.config.get('app', { infer: true });
     if (!isLoopbackHost(host)) {
       this.logger.warn(`HOST=${host}: the sandbox preview (live transcripts, fault controls) listens beyond loopback`);
     }
-    return {
-      clientId,
-      clientSecret,
-      tokenUrl: this.simulator.tokenUrl,
-      tokenAuth: 'body',
-      apiBaseUrl: this.simulator.baseUrl,
-      streamUrl: this.simulator.streamUrl,
-    };
   }
 
   onApplicationBootstrap(): void {
-    if (!this.simulator || !this.config.get('app', { infer: true }).sandboxDemo) return;
+    if (!this.config.get('app', { infer: true }).sandboxDemo) return;
     this.demoTimer = setTimeout(() => void this.playDemo(), DEMO_START_DELAY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.demoTimer);
-    this.unsubscribeFeed?.();
-    await this.simulator?.stop();
+    this.unsubscribeFeed();
+    await this.cxone.stop();
   }
 
   /** The scripted conversations (loaded once). */
@@ -92,7 +85,7 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
 
   /** Plays a scripted conversation under a fresh interactionId (returned at once; it plays on). */
   startConversation(conversation: Conversation): string {
-    const simulator = this.requireSimulator();
+    const simulator = this.cxone;
     const interactionId = `${conversation.id}-${randomBytes(3).toString('hex')}`;
     this.feed.begin(interactionId, conversation.title);
     simulator.playConversation(conversation, { interactionId }).catch(() => undefined);
@@ -101,7 +94,7 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
 
   /** A customer utterance, as CXone streams one: a few words per fragment, then TURN_END. */
   speak(text: string, interactionId = `typed-${randomBytes(3).toString('hex')}`): string {
-    const simulator = this.requireSimulator();
+    const simulator = this.cxone;
     const words = text.trim().split(/\s+/);
     const fragments: string[] = [];
     for (let i = 0; i < words.length; i += UTTERANCE_WORDS_PER_FRAGMENT) {
@@ -122,11 +115,11 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
   /** The agent's click, sent down the stream exactly as CXone would. Returns the sockets reached. */
   verdict(interactionId: string, insightId: string, verdict: 'ACCEPTED' | 'REJECTED'): number {
     const type = verdict === 'ACCEPTED' ? 'INSIGHT_ACCEPTED' : 'INSIGHT_REJECTED';
-    return this.requireSimulator().send({ type, interactionId, insightId });
+    return this.cxone.send({ type, interactionId, insightId });
   }
 
   injectFault(fault: SandboxFault, count: number | undefined): string {
-    const simulator = this.requireSimulator();
+    const simulator = this.cxone;
     let description: string;
     switch (fault) {
       case 'drop-socket':
@@ -160,14 +153,9 @@ export class SandboxService implements OnApplicationBootstrap, OnApplicationShut
     return description;
   }
 
-  private requireSimulator(): CxoneSimulator {
-    if (!this.simulator) throw new Error('sandbox mode is not active');
-    return this.simulator;
-  }
-
   /** Plays every scripted conversation in turn, forever, logging what the tenant received. */
   private async playDemo(): Promise<void> {
-    const simulator = this.simulator!;
+    const simulator = this.cxone;
     const conversations = loadConversations();
     for (let round = 1; !this.stopped; round++) {
       for (const conversation of conversations) {

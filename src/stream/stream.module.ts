@@ -1,11 +1,16 @@
-import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
-import { StreamAdapter } from './stream.adapter.js';
-import { StreamService } from './stream.service.js';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { EVENT_SOURCE, type EventSource } from './event-source.js';
+import { WebSocketConnector } from './websocket-connector.js';
 
-@Module({
-  imports: [AuthModule],
-  providers: [StreamAdapter, StreamService],
-  exports: [StreamService],
-})
-export class StreamModule {}
+/** What happens in the calls, from the event source chosen in outside-systems.ts. */
+@Module({})
+export class StreamModule {
+  static forRoot(source: Type<EventSource>): DynamicModule {
+    return {
+      module: StreamModule,
+      global: true,
+      providers: [WebSocketConnector, source, { provide: EVENT_SOURCE, useExisting: source }],
+      exports: [EVENT_SOURCE],
+    };
+  }
+}

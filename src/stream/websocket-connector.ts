@@ -6,9 +6,9 @@ export interface StreamSocketOptions {
   maxPayloadBytes: number;
 }
 
-/** The Agent Assist WebSocket, and nothing else: opens one socket to a URL. */
+/** Opens one `ws` client socket to a URL: the seam the stream source's unit specs replace with a fake. */
 @Injectable()
-export class StreamAdapter {
+export class WebSocketConnector {
   open(url: string, options: StreamSocketOptions): WebSocket {
     return new WebSocket(url, {
       handshakeTimeout: options.handshakeTimeoutMs,

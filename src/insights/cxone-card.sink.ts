@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import { CxoneApiClient } from '../cxone-api/cxone-api.client.js';
 import type { AssistCard, InsightsPush } from '../domain/card.js';
+import type { CardSink } from './card-sink.js';
 
-/** The Agent Assist insights API, and nothing else: pushes cards to the agent's desktop. */
+/** The tutorial's Agent Assist insights API (`POST /api/v2/agentassist/insights`), and nothing else. */
 @Injectable()
-export class CardsAdapter {
+export class CxoneCardSink implements CardSink {
   constructor(private readonly api: CxoneApiClient) {}
 
   push(interactionId: string, cards: AssistCard[]): Observable<void> {

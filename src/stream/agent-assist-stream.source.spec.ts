@@ -6,11 +6,11 @@ import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vite
 import type WebSocket from 'ws';
 import type { AuthService } from '../auth/auth.service.js';
 import { Counters } from '../common/counters.js';
-import type { CxoneConnection } from '../common/cxone-connection.js';
 import type { AppConfig } from '../config/app-config.js';
-import type { StreamAdapter, StreamSocketOptions } from './stream.adapter.js';
+import type { StreamSocketOptions, WebSocketConnector } from './websocket-connector.js';
 import type { StreamEvent } from '../domain/events.js';
-import { type StreamState, StreamService } from './stream.service.js';
+import { AgentAssistStreamSource } from './agent-assist-stream.source.js';
+import type { EventSourceState } from './event-source.js';
 
 /** Stands in for a `ws` client socket; the test emits its events. Answers pings unless told not to. */
 class FakeSocket extends EventEmitter {
@@ -34,18 +34,12 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-const connection: CxoneConnection = {
-  clientId: 'id',
-  clientSecret: 'secret',
-  tokenUrl: 'https://x.example/oauth/token',
-  tokenAuth: 'body',
-  apiBaseUrl: 'https://x.example',
-  streamUrl: 'wss://x.example/stream',
-};
-
 const configMock = {
   get: (key: string) =>
-    ({ stream: { pingIntervalMs: 1000, reconnectMaxMs: 30_000, maxFrameBytes: 65_536 } })[key as 'stream'],
+    ({
+      stream: { pingIntervalMs: 1000, reconnectMaxMs: 30_000, maxFrameBytes: 65_536 },
+      cxone: { streamUrl: 'wss://x.example/stream' },
+    })[key as 'stream'],
 } as unknown as ConfigService<AppConfig, true>;
 
 const FRAGMENT: StreamEvent = {
@@ -55,8 +49,8 @@ const FRAGMENT: StreamEvent = {
   speaker: 'CUSTOMER',
 };
 
-describe(StreamService.name, () => {
-  let sut: StreamService;
+describe(AgentAssistStreamSource.name, () => {
+  let sut: AgentAssistStreamSource;
   let sockets: FakeSocket[];
   let open: Mock<(url: string, options: StreamSocketOptions) => WebSocket>;
   let getToken: Mock<() => Promise<string>>;
@@ -97,11 +91,10 @@ describe(StreamService.name, () => {
     invalidate = vi.fn();
     counters = new Counters();
     authMock = { getToken, invalidate, status$: new BehaviorSubject({ valid: true }), status: () => ({ valid: true }) };
-    sut = new StreamService(
-      { open } as unknown as StreamAdapter,
+    sut = new AgentAssistStreamSource(
+      { open } as unknown as WebSocketConnector,
       authMock as unknown as AuthService,
       counters,
-      connection,
       configMock,
     );
   });
@@ -281,7 +274,7 @@ describe(StreamService.name, () => {
 
   it('reports idle → connecting → open → reconnecting → open, with the reconnect count', async () => {
     vi.setSystemTime(1_000_000);
-    const states: [StreamState, number][] = [];
+    const states: [EventSourceState, number][] = [];
     sut.status$.subscribe((status) => {
       const last = states[states.length - 1];
       if (!last || last[0] !== status.state) states.push([status.state, status.reconnects]);

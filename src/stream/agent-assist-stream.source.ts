@@ -1,29 +1,20 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { BehaviorSubject, filter, first, type Observable, Subject, type Subscription } from 'rxjs';
 import type WebSocket from 'ws';
 import { AuthService } from '../auth/auth.service.js';
 import { Counters } from '../common/counters.js';
-import { CXONE_CONNECTION, type CxoneConnection, redactUrl } from '../common/cxone-connection.js';
+import { redactUrl } from '../common/redact-url.js';
 import { TimeSlicedQueue } from '../common/time-sliced-queue.js';
 import type { AppConfig } from '../config/app-config.js';
-import { StreamAdapter } from './stream.adapter.js';
 import type { StreamEvent } from '../domain/events.js';
+import type { EventSource, EventSourceStatus } from './event-source.js';
+import { WebSocketConnector } from './websocket-connector.js';
 import { FrameLogLimiter } from './frame-log-limiter.js';
 import { type AttemptOutcome, ReconnectPolicy } from './reconnect-policy.js';
 import { StreamFrameParser } from './stream-frame.parser.js';
 
-export type StreamState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'stopped';
-
-export interface StreamStatus {
-  state: StreamState;
-  /** Date.now() when the state was entered. */
-  since: number;
-  reconnects: number;
-  lastMessageAt?: number;
-  lastCloseCode?: number;
-  lastError?: string;
-}
+type StreamStatus = EventSourceStatus;
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const CLOSE_GRACE_MS = 1000;
@@ -38,14 +29,14 @@ const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 const INBOX = { sliceMs: 2, maxQueued: 10_000 };
 
 /**
- * Reads the Agent Assist stream forever: a fresh token on every connect, ping/pong keep-alive that
+ * The tutorial's Agent Assist WebSocket stream (CXONE_STREAM_URL) as an event source. Reads it forever: a fresh token on every connect, ping/pong keep-alive that
  * terminates a dead socket, reconnects as ReconnectPolicy says (at once after a drop, backoff only for
  * attempts that fail), waits for the token service rather than backing off when no token can be had,
  * and every frame parsed and validated into a typed event. Bad frames are counted and skipped.
  */
 @Injectable()
-export class StreamService {
-  private readonly logger = new Logger(StreamService.name);
+export class AgentAssistStreamSource implements EventSource {
+  private readonly logger = new Logger(AgentAssistStreamSource.name);
   private readonly eventsSubject = new Subject<StreamEvent>();
   private readonly statusSubject: BehaviorSubject<StreamStatus>;
   private readonly parser: StreamFrameParser;
@@ -58,15 +49,16 @@ export class StreamService {
   private readonly reconnect: ReconnectPolicy;
   private stopped = false;
   private readonly settings: AppConfig['stream'];
+  private readonly streamUrl: string;
 
   constructor(
-    private readonly adapter: StreamAdapter,
+    private readonly connector: WebSocketConnector,
     private readonly auth: AuthService,
     private readonly counters: Counters,
-    @Inject(CXONE_CONNECTION) private readonly connection: CxoneConnection,
     config: ConfigService<AppConfig, true>,
   ) {
     this.settings = config.get('stream', { infer: true });
+    this.streamUrl = config.get('cxone', { infer: true }).streamUrl;
     this.reconnect = new ReconnectPolicy({ maxMs: this.settings.reconnectMaxMs });
     this.parser = new StreamFrameParser({ ...this.parserLimits() });
     this.statusSubject = new BehaviorSubject<StreamStatus>({ state: 'idle', since: Date.now(), reconnects: 0 });
@@ -125,9 +117,9 @@ export class StreamService {
     if (this.stopped) return;
     let socket: WebSocket;
     try {
-      const url = new URL(this.connection.streamUrl);
+      const url = new URL(this.streamUrl);
       url.searchParams.set('access_token', token);
-      socket = this.adapter.open(url.toString(), {
+      socket = this.connector.open(url.toString(), {
         handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
         maxPayloadBytes: Math.max(SOCKET_MAX_PAYLOAD_BYTES, this.settings.maxFrameBytes * 4),
       });
@@ -151,7 +143,7 @@ export class StreamService {
     });
     socket.on('open', () => {
       openedAt = Date.now();
-      this.logger.log(`Stream connected to ${redactUrl(this.connection.streamUrl)}`);
+      this.logger.log(`Stream connected to ${redactUrl(this.streamUrl)}`);
       this.setStatus({ state: 'open', lastError: undefined });
       this.inbox.attach({ pause: () => socket.pause(), resume: () => socket.resume() });
       this.startHeartbeat(socket);

@@ -1,27 +1,32 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { isAxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
-import { CXONE_CONNECTION, type CxoneConnection } from '../common/cxone-connection.js';
+import type { AppConfig } from '../config/app-config.js';
 import { AuthErrorCode, AuthException } from './auth.exception.js';
-
-export interface IssuedToken {
-  accessToken: string;
-  expiresInSeconds: number;
-}
+import type { IssuedToken, TokenSource } from './token-source.js';
 
 const MAX_TOKEN_CHARS = 16 * 1024;
 
-/** The OAuth client-credentials token endpoint, and nothing else. */
+/** The tutorial's sign-in: an OAuth client-credentials call to CXONE_TOKEN_URL, and nothing else. */
 @Injectable()
-export class TokenAdapter {
+export class ClientCredentialsTokenSource implements TokenSource {
+  private readonly cxone: AppConfig['cxone'];
+
   constructor(
     private readonly http: HttpService,
-    @Inject(CXONE_CONNECTION) private readonly connection: CxoneConnection,
-  ) {}
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.cxone = config.get('cxone', { infer: true });
+  }
+
+  get endpoint(): string {
+    return endpointName(this.cxone.tokenUrl);
+  }
 
   async requestToken(): Promise<IssuedToken> {
-    const { clientId, clientSecret, tokenUrl, tokenAuth } = this.connection;
+    const { clientId, clientSecret, tokenUrl, tokenAuth } = this.cxone;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
     if (tokenAuth === 'basic') {

@@ -1,0 +1,46 @@
+import type { Type } from '@nestjs/common';
+import { ClientCredentialsTokenSource } from './auth/client-credentials.token-source.js';
+import type { TokenSource } from './auth/token-source.js';
+import type { AppConfig } from './config/app-config.js';
+import { CxoneTrainingSink } from './feedback/cxone-training.sink.js';
+import type { FeedbackSink } from './feedback/feedback-sink.js';
+import type { CardSink } from './insights/card-sink.js';
+import { CxoneCardSink } from './insights/cxone-card.sink.js';
+import { CxoneKnowledgeSource } from './knowledge/cxone-knowledge.source.js';
+import type { KnowledgeSource } from './knowledge/knowledge-source.js';
+import { AgentAssistStreamSource } from './stream/agent-assist-stream.source.js';
+import type { EventSource } from './stream/event-source.js';
+
+export interface OutsideSystems {
+  tokenSource: Type<TokenSource>;
+  knowledgeSource: Type<KnowledgeSource>;
+  cardSink: Type<CardSink>;
+  feedbackSink: Type<FeedbackSink>;
+  eventSource: Type<EventSource>;
+}
+
+/**
+ * The one place each outside system's implementation is picked from the configuration. The rest of the
+ * service sees only the interfaces (TOKEN_SOURCE, KNOWLEDGE_SOURCE, CARD_SINK, FEEDBACK_SINK,
+ * EVENT_SOURCE). CXone publishes no equivalent of the tutorial's stream, card and feedback calls, so those
+ * have one implementation each.
+ */
+export function outsideSystems(config: AppConfig): OutsideSystems {
+  return {
+    tokenSource: TOKEN_SOURCES[config.cxone.auth],
+    knowledgeSource: KNOWLEDGE_SOURCES[config.knowledge.provider],
+    cardSink: CxoneCardSink,
+    feedbackSink: CxoneTrainingSink,
+    eventSource: AgentAssistStreamSource,
+  };
+}
+
+const TOKEN_SOURCES: Record<AppConfig['cxone']['auth'], Type<TokenSource>> = {
+  'client-credentials': ClientCredentialsTokenSource,
+  'access-key': ClientCredentialsTokenSource,
+};
+
+const KNOWLEDGE_SOURCES: Record<AppConfig['knowledge']['provider'], Type<KnowledgeSource>> = {
+  cxone: CxoneKnowledgeSource,
+  expert: CxoneKnowledgeSource,
+};
