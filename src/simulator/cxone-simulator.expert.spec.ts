@@ -137,11 +137,18 @@ describe(`${CxoneSimulator.name} real profile: CXone Expert site/query`, () => {
       expect(xml).toContain('<preview>&lt;p&gt;Add a &lt;strong&gt;roaming&lt;/strong&gt; pass');
     });
 
-    it('answers 400 without q', async () => {
+    it('answers 400 without q and 405 to another method', async () => {
       const response = await query({});
+      const post = await fetch(`${sut.issuer}/@api/deki/site/query?q=pin&dream.out.format=json`, {
+        method: 'POST',
+        headers: { 'X-Deki-Token': dekiToken(EXPERT, nowSeconds()) },
+      });
 
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ '@status': '400' });
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET');
+      expect(sut.helpRequests).toBe(0);
     });
   });
 

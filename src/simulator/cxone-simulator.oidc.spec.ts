@@ -85,27 +85,36 @@ describe(`${CxoneSimulator.name} real profile: OIDC sign-in`, () => {
       }
     });
 
-    it('refuses an unknown access key or a wrong secret with 400 invalid_grant', async () => {
+    it('refuses an unknown access key, a wrong secret, or an authorization code (none is ever issued) with 400 invalid_grant', async () => {
       const unknown = await passwordGrant(sut, { id: 'nobody', secret: ACCESS_KEY.secret });
       const wrongSecret = await passwordGrant(sut, { id: ACCESS_KEY.id, secret: 'other-secret' });
+      const code = await postToken(
+        sut,
+        { grant_type: 'authorization_code', code: 'c-1', redirect_uri: 'https://app.example/cb' },
+        basic(SPEC_CLIENT_ID, SPEC_CLIENT_SECRET),
+      );
 
-      for (const response of [unknown, wrongSecret]) {
+      for (const response of [unknown, wrongSecret, code]) {
         expect(response.status).toBe(400);
         expect(await response.json()).toEqual({ error: 'invalid_grant' });
       }
     });
 
-    it('refuses client_credentials (a tenant has none) and an unknown grant with unsupported_grant_type', async () => {
+    it('refuses client_credentials (a tenant has none) and an unknown grant; a form missing a part is invalid_request', async () => {
       const auth = basic(SPEC_CLIENT_ID, SPEC_CLIENT_SECRET);
       const clientCredentials = await postToken(sut, { grant_type: 'client_credentials' }, auth);
       const other = await postToken(sut, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }, auth);
       const none = await postToken(sut, {}, auth);
+      const noPassword = await postToken(sut, { grant_type: 'password', username: ACCESS_KEY.id }, auth);
+      const noRefreshToken = await postToken(sut, { grant_type: 'refresh_token' }, auth);
 
       expect(clientCredentials.status).toBe(400);
       expect(await clientCredentials.json()).toEqual({ error: 'unsupported_grant_type' });
       expect(await other.json()).toEqual({ error: 'unsupported_grant_type' });
-      expect(none.status).toBe(400);
-      expect(await none.json()).toEqual({ error: 'invalid_request' });
+      for (const response of [none, noPassword, noRefreshToken]) {
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual({ error: 'invalid_request' });
+      }
     });
 
     it('gives an access token the tutorial knowledge search and the stream handshake accept', async () => {

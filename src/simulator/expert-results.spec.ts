@@ -13,6 +13,12 @@ describe(previewHtml.name, () => {
 
     expect(preview).toBe('<p>Use 1 &lt;b&gt; (c++) <strong>tag</strong>.*</p>');
   });
+
+  it('marks words of the text, never the inside of the entities it escapes', () => {
+    const preview = previewHtml('<p>Fish &amp; "chips" for quot and amp fans</p>', 'amp quot');
+
+    expect(preview).toBe('<p>Fish &amp; &quot;chips&quot; for <strong>quot</strong> and <strong>amp</strong> fans</p>');
+  });
 });
 
 describe(toXml.name, () => {

@@ -42,7 +42,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
 async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps): Promise<void> {
   const at = Date.now();
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-  const endpoint = Object.hasOwn(ENDPOINT_BY_PATH, url.pathname) ? ENDPOINT_BY_PATH[url.pathname] : undefined;
+  const endpoint = ENDPOINT_BY_PATH[url.pathname];
   if (!endpoint) {
     sendJson(res, 404, { error: 'not_found' });
     return;
