@@ -55,6 +55,7 @@ export class BufferService implements OnApplicationShutdown {
   /** Live interactions in recency order (a `get` counts as activity): the least recent is evicted first. */
   private readonly buffers: LRUCache<string, InteractionBuffer>;
   private out: Subject<Utterance> | undefined;
+  private readonly endedSubject = new Subject<string>();
   private sweeper: NodeJS.Timeout | undefined;
 
   private bufferedChars = 0;
@@ -94,6 +95,7 @@ export class BufferService implements OnApplicationShutdown {
       const finish = (): void => {
         this.flushAll('shutdown');
         subscriber.complete();
+        this.endedSubject.complete();
       };
       const inSubscription = events$.subscribe({
         next: (event) => this.handleSafely(event),
@@ -109,6 +111,14 @@ export class BufferService implements OnApplicationShutdown {
         if (this.out === out) this.reset();
       };
     });
+  }
+
+  /**
+   * The interactions that ended (INTERACTION_ENDED), each told right after its last utterance was emitted:
+   * the pipeline's one end signal for per-call memory. Hot; completes with the utterances.
+   */
+  get ended$(): Observable<string> {
+    return this.endedSubject.asObservable();
   }
 
   /** Flush every non-empty buffer now (graceful shutdown); returns how many utterances it emitted. */
@@ -165,9 +175,12 @@ export class BufferService implements OnApplicationShutdown {
       }
       case 'INTERACTION_ENDED': {
         const b = this.buffers.get(id);
-        if (b === undefined) return;
-        this.flush(b, 'interaction-ended', Date.now());
-        this.forget(b);
+        if (b !== undefined) {
+          this.flush(b, 'interaction-ended', Date.now());
+          this.forget(b);
+        }
+        // After its last utterance, by construction: whoever forgets per-call memory on it loses nothing.
+        this.endedSubject.next(id);
         return;
       }
       default:

@@ -33,7 +33,7 @@ import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
 import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
-import type { InsightVerdictEvent, InteractionEndedEvent, StreamEvent } from '../domain/events.js';
+import type { InsightVerdictEvent, StreamEvent } from '../domain/events.js';
 import { withinCardDeadline } from './card-deadline.js';
 
 /**
@@ -52,7 +52,6 @@ export interface PipelineLoad {
   feedback: ReturnType<FeedbackService['stats']>;
 }
 
-const isInteractionEnd = (event: StreamEvent): event is InteractionEndedEvent => event.type === 'INTERACTION_ENDED';
 const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
   event.type === 'INSIGHT_ACCEPTED' || event.type === 'INSIGHT_REJECTED';
 
@@ -109,10 +108,9 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
         ({ utterance, cards }) => this.push(utterance, cards),
       ),
     );
-    // Subscribed after the buffer (merge order below): an interaction's last utterance is out first.
-    const interactionEnds$ = events$.pipe(
-      filter(isInteractionEnd),
-      tap((ended) => this.interactionEnded(ended.interactionId)),
+    // The buffer tells each end after the interaction's last utterance went out.
+    const interactionEnds$ = this.buffer.ended$.pipe(
+      tap((interactionId) => this.interactionEnded(interactionId)),
       ignoreElements(),
     );
     // Verdicts are stored durably at once; the feedback service delivers them from the store.
