@@ -42,6 +42,16 @@ import { withinCardDeadline } from './card-deadline.js';
  */
 const REPLY_SLICE = { sliceMs: 2, maxQueued: Number.MAX_SAFE_INTEGER };
 
+export interface PipelineLoad {
+  interactions: number;
+  bufferedChars: number;
+  evictedInteractions: number;
+  utterances: ReturnType<BufferService['stats']>['flushed'];
+  searchesInFlight: number;
+  searchesQueued: number;
+  feedback: ReturnType<FeedbackService['stats']>;
+}
+
 const isInteractionEnd = (event: StreamEvent): event is InteractionEndedEvent => event.type === 'INTERACTION_ENDED';
 const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
   event.type === 'INSIGHT_ACCEPTED' || event.type === 'INSIGHT_REJECTED';
@@ -126,8 +136,8 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     this.stream.start();
   }
 
-  /** What the pipeline holds and has done, for the readiness details (information, not a verdict). */
-  stats() {
+  /** What the pipeline holds now: buffers, searches, the feedback backlog (cheap: no counter copy). */
+  load(): PipelineLoad {
     const buffer = this.buffer.stats();
     return {
       interactions: buffer.interactions,
@@ -137,8 +147,12 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       searchesInFlight: this.searchQueue.inFlight,
       searchesQueued: this.searchQueue.queued,
       feedback: this.feedback.stats(),
-      counters: this.counters.snapshot(),
     };
+  }
+
+  /** What the pipeline holds and has done, for the readiness details (information, not a verdict). */
+  stats(): PipelineLoad & { counters: Record<string, number> } {
+    return { ...this.load(), counters: this.counters.snapshot() };
   }
 
   /** Undefined while the pipeline runs; why it stopped otherwise. */
