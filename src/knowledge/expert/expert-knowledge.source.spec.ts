@@ -135,10 +135,11 @@ describe(ExpertKnowledgeSource.name, () => {
     });
 
     it('refuses to start without the Expert settings (sandbox mode does not check them)', () => {
-      const config = { get: () => ({ expert: undefined }) } as unknown as ConfigService<AppConfig, true>;
-      expect(() => new ExpertKnowledgeSource({ exchange } as unknown as HttpTransport, counters, config)).toThrow(
-        expect.objectContaining({ name: 'ConfigException', variables: expect.arrayContaining(['EXPERT_SITE_URL']) }),
-      );
+      for (const unset of ['siteUrl', 'key', 'secret', 'user']) {
+        expect(() => create({ [unset]: '' }), unset).toThrow(
+          expect.objectContaining({ name: 'ConfigException', variables: expect.arrayContaining(['EXPERT_SITE_URL']) }),
+        );
+      }
     });
 
     it('sends nothing for a query that is only whitespace', async () => {

@@ -60,8 +60,8 @@ export class ExpertKnowledgeSource implements KnowledgeSource {
     private readonly counters: Counters,
     config: ConfigService<AppConfig, true>,
   ) {
-    const expert = config.get('knowledge', { infer: true }).expert;
-    if (!expert) throw notConfigured();
+    const { expert } = config.get('knowledge', { infer: true });
+    if (!expert.siteUrl || !expert.key || !expert.secret || !expert.user) throw notConfigured();
     this.credentials = { key: expert.key, secret: expert.secret, user: expert.user };
     this.queryUrl = `${expert.siteUrl}${QUERY_PATH}`;
     ({ maxAttempts: this.maxAttempts, timeoutMs: this.timeoutMs } = config.get('http', { infer: true }));
