@@ -7,6 +7,7 @@ import type { FeedbackSink } from './feedback/feedback-sink.js';
 import type { CardSink } from './insights/card-sink.js';
 import { CxoneCardSink } from './insights/cxone-card.sink.js';
 import { CxoneKnowledgeSource } from './knowledge/cxone-knowledge.source.js';
+import { ExpertKnowledgeSource } from './knowledge/expert/expert-knowledge.source.js';
 import type { KnowledgeSource } from './knowledge/knowledge-source.js';
 import { AgentAssistStreamSource } from './stream/agent-assist-stream.source.js';
 import type { EventSource } from './stream/event-source.js';
@@ -42,5 +43,5 @@ const TOKEN_SOURCES: Record<AppConfig['cxone']['auth'], Type<TokenSource>> = {
 
 const KNOWLEDGE_SOURCES: Record<AppConfig['knowledge']['provider'], Type<KnowledgeSource>> = {
   cxone: CxoneKnowledgeSource,
-  expert: CxoneKnowledgeSource,
+  expert: ExpertKnowledgeSource,
 };

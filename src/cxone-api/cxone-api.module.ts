@@ -6,6 +6,7 @@ import { HttpTransport } from './http-transport.js';
 @Global()
 @Module({
   providers: [HttpTransport, CxoneApiClient],
-  exports: [CxoneApiClient],
+  // The transport too: CXone Expert's search (KB_PROVIDER=expert) is not a bearer-token CXone call.
+  exports: [CxoneApiClient, HttpTransport],
 })
 export class CxoneApiModule {}

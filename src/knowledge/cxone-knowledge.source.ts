@@ -2,13 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import { CxoneApiClient } from '../cxone-api/cxone-api.client.js';
 import type { Article } from '../domain/article.js';
+import { MAX_ARTICLE_ID_CHARS, MAX_BODY_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from './article-limits.js';
 import type { KnowledgeQuery, KnowledgeSource } from './knowledge-source.js';
-
-export const MAX_ARTICLE_ID_CHARS = 128;
-/** Longer fields are cut here: the formatter never needs more, and a hostile reply costs no more. */
-const MAX_TITLE_CHARS = 2000;
-const MAX_BODY_CHARS = 20_000;
-const MAX_URL_CHARS = 2048;
 
 /** The tutorial's knowledge search API (`GET /api/v2/knowledge/articles/search`), and nothing else. */
 @Injectable()

@@ -1,4 +1,6 @@
 import type { FlushReason } from '../domain/utterance.js';
+import type { ExpertOutcome } from '../knowledge/expert/expert-knowledge.source.js';
+import type { CacheLookup } from '../knowledge/expert/expert-search-cache.js';
 import type { ShedCause } from '../common/deadline-queue.js';
 import type { RetryDecision } from '../cxone-api/retry-decision.js';
 import type { PiiKind } from '../privacy/pii-redactor.js';
@@ -60,6 +62,16 @@ const OUTCOMES = allOf<GiveUpCause | 'success' | 'error' | 'cancelled'>()([
   'cancelled',
 ]);
 const CXONE_CALL = { operation: OPERATIONS, outcome: OUTCOMES };
+const EXPERT_OUTCOMES = allOf<ExpertOutcome>()([
+  'success',
+  'forbidden',
+  'unauthorized',
+  'rejected',
+  'invalid-reply',
+  'exhausted',
+  'error',
+  'cancelled',
+]);
 
 const EVENT_TYPES = allOf<StreamEventType>()([
   'TRANSCRIPT_FRAGMENT',
@@ -151,6 +163,20 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
     operation: OPERATIONS,
     cause: FAILURE_CAUSES,
   }),
+  // CXone Expert knowledge (KB_PROVIDER=expert)
+  expert_requests: counter('Expert searches finished, by outcome (retries included in one)', {
+    outcome: EXPERT_OUTCOMES,
+  }),
+  expert_request_duration_seconds: histogram('Duration of a whole Expert search, retries and backoff included', {
+    outcome: EXPERT_OUTCOMES,
+  }),
+  expert_retries: counter('Expert search retries, by cause', {
+    cause: allOf<RetryCause>()(['rate-limited', 'server-error', 'timeout', 'network']),
+  }),
+  knowledge_cache: counter(
+    'Expert searches (each one billable) answered from the cache (hit), joined to one in flight (shared) or sent (miss)',
+    { result: allOf<CacheLookup>()(['hit', 'shared', 'miss']) },
+  ),
   // access token
   token_refreshes: counter('Access tokens obtained'),
   token_refresh_failures: counter('Failed token requests'),
