@@ -24,7 +24,12 @@ export async function startSandbox(config: AppConfig): Promise<SandboxStart> {
   const tenant =
     config.app.sandboxProfile === 'cxone'
       ? realTenant(config, simulator, clientId, clientSecret)
-      : { ...config, cxone: tutorialTenant(simulator, clientId, clientSecret) };
+      : {
+          ...config,
+          cxone: tutorialTenant(simulator, clientId, clientSecret),
+          // The simulated tenant only: never a real (and billable) Expert site named in the environment.
+          knowledge: { ...config.knowledge, provider: 'cxone' as const },
+        };
   return { config: tenant, module: SandboxModule.forRoot(simulator) };
 }
 
