@@ -57,9 +57,14 @@ describe(IdTokenVerifier.name, () => {
   it.each([
     ['missing', undefined],
     ['malformed', 'not.a.jwt'],
-    ['malformed', 'x'.repeat(17 * 1024)],
   ])('rejects it (%s) when it is not a token', async (reason, idToken) => {
     expect((await rejection(idToken)).message).toMatch(`rejected (${reason})`);
+  });
+
+  it('does not even parse a token larger than 16 KiB, however well signed', async () => {
+    claims(issuer, { padding: 'x'.repeat(16 * 1024) });
+    expect((await rejection(issuer.idToken())).message).toMatch('rejected (malformed)');
+    expect(jwksFetches()).toBe(0);
   });
 
   it('never repeats the token or its claims in the message', async () => {
@@ -92,6 +97,12 @@ describe(IdTokenVerifier.name, () => {
 
     expect((await rejection(issuer.idToken())).message).toMatch('rejected (unknown-key)');
     expect(jwksFetches()).toBe(2);
+  });
+
+  it('does not fetch a set it has just fetched again for an unpublished key', async () => {
+    issuer.signer = signingKey('key-forged');
+    expect((await rejection(issuer.idToken())).message).toMatch('rejected (unknown-key)');
+    expect(jwksFetches()).toBe(1);
   });
 
   it('keeps the keys it has when the JWKS endpoint is down at the hourly re-fetch', async () => {
