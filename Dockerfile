@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
-# Agent assist service. Build: docker build -t cxone-agent-assist .
-# The same image also runs the standalone CXone simulator: `node dist/simulator/main.js` (see docker-compose.yml).
+# Agent assist service. Build: docker build -t cxone-agent-assist .   (the last stage, `runtime`)
+# The standalone CXone simulator is a separate target, for local stacks only (see docker-compose.yml):
+#   docker build --target simulator -t cxone-sim .
+# The service image holds neither the simulator nor the sandbox (they serve development only).
 
 # ---- build: full install, compile, then drop the dev dependencies ----
 FROM node:22-slim AS build
@@ -14,6 +16,20 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# What production runs: no simulator code or data, no sandbox (main.ts loads those only in sandbox mode,
+# which production refuses).
+RUN cp -r dist dist-production && rm -rf dist-production/simulator dist-production/sandbox
+
+# ---- simulator: the in-repo CXone stand-in, for docker compose and demos ----
+FROM node:22-slim AS simulator
+ENV NODE_ENV=development
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 4000
+CMD ["node","dist/simulator/main.js"]
 
 # ---- runtime: compiled code and production dependencies only ----
 FROM node:22-slim AS runtime
@@ -23,7 +39,7 @@ WORKDIR /app
 # Application files stay owned by root (read-only for the service); only /data is writable by `node`.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/dist-production ./dist
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node

@@ -156,6 +156,17 @@ describe('deployment configuration (e2e)', () => {
     expect(dockerfile).toContain(`VOLUME ["${storePath}"]`);
   });
 
+  it('builds a service image without the simulator or the sandbox; compose builds the simulator from its own target', () => {
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    const runtime = stages.at(-1)!; // the default target
+    expect(runtime).toMatch(/^node:\S+ AS runtime/);
+    expect(runtime).toContain('COPY --from=build /app/dist-production ./dist');
+    expect(runtime).not.toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    expect(dockerfile).toMatch(/rm -rf dist-production\/simulator dist-production\/sandbox/);
+    expect(compose.services['cxone-sim'].build).toMatchObject({ target: 'simulator' });
+    expect(stages.some((stage) => /^node:\S+ AS simulator/.test(stage))).toBe(true);
+  });
+
   it('runs one replica with the Recreate strategy, and drains within the grace periods', () => {
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.strategy.type).toBe('Recreate');

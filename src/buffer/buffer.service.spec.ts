@@ -175,6 +175,29 @@ describe(BufferService.name, () => {
     expect(h.out).toHaveLength(2);
   });
 
+  it("tells each end after the interaction's last utterance, with or without text, and completes with the source", () => {
+    const ended: string[] = [];
+    const utterancesOutAtEnd: number[] = [];
+    let completed = false;
+    sut.ended$.subscribe({
+      next: (id) => {
+        ended.push(id);
+        utterancesOutAtEnd.push(h.out.length);
+      },
+      complete: () => (completed = true),
+    });
+
+    h.fragment('A', 'bye now');
+    h.end('A');
+    h.end('never-spoke');
+    expect(ended).toEqual(['A', 'never-spoke']);
+    expect(utterancesOutAtEnd).toEqual([1, 1]);
+    expect(completed).toBe(false);
+
+    h.events.complete();
+    expect(completed).toBe(true);
+  });
+
   it('caps a 2 MB fragment at maxUtteranceChars, flushing with size-cap', () => {
     const huge = 'x'.repeat(2 * 1024 * 1024);
     h.fragment('A', huge);

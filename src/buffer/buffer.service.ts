@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { Observable, Subject } from 'rxjs';
 import { TimeSlicedQueue } from '../common/time-sliced-queue.js';
 import { FLUSHING_DIALOG_STATES, type StreamEvent, type TranscriptFragmentEvent } from '../domain/events.js';
 import { BUFFER_OPTIONS, resolveBufferOptions, type BufferOptions } from './buffer.options.js';
 import { cut, detach, InteractionBuffer } from './interaction-buffer.js';
-import { RecencyList } from './recency-list.js';
 import type { FlushReason, Utterance } from '../domain/utterance.js';
 
 export interface BufferStats {
@@ -52,9 +52,10 @@ const MAX_SWEEP_PERIOD_MS = 60_000;
 export class BufferService implements OnApplicationShutdown {
   private readonly logger = new Logger(BufferService.name);
   private readonly options: Required<BufferOptions>;
-  private readonly buffers = new Map<string, InteractionBuffer>();
-  private readonly recency = new RecencyList();
+  /** Live interactions in recency order (a `get` counts as activity): the least recent is evicted first. */
+  private readonly buffers: LRUCache<string, InteractionBuffer>;
   private out: Subject<Utterance> | undefined;
+  private readonly endedSubject = new Subject<string>();
   private sweeper: NodeJS.Timeout | undefined;
 
   private bufferedChars = 0;
@@ -76,6 +77,8 @@ export class BufferService implements OnApplicationShutdown {
 
   constructor(@Inject(BUFFER_OPTIONS) options: BufferOptions) {
     this.options = resolveBufferOptions(options);
+    // Never full by itself: obtain() evicts (flushing) before adding past maxInteractions.
+    this.buffers = new LRUCache({ max: this.options.maxInteractions + 1 });
   }
 
   /** The one operator of the pipeline: stream events in, utterances out. Subscribing starts it. */
@@ -92,6 +95,7 @@ export class BufferService implements OnApplicationShutdown {
       const finish = (): void => {
         this.flushAll('shutdown');
         subscriber.complete();
+        this.endedSubject.complete();
       };
       const inSubscription = events$.subscribe({
         next: (event) => this.handleSafely(event),
@@ -109,15 +113,19 @@ export class BufferService implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * The interactions that ended (INTERACTION_ENDED), each told right after its last utterance was emitted:
+   * the pipeline's one end signal for per-call memory. Hot; completes with the utterances.
+   */
+  get ended$(): Observable<string> {
+    return this.endedSubject.asObservable();
+  }
+
   /** Flush every non-empty buffer now (graceful shutdown); returns how many utterances it emitted. */
   flushAll(reason: FlushReason): number {
     const now = Date.now();
     let count = 0;
-    for (let b = this.recency.head; b !== undefined;) {
-      const next = b.next; // read first: a consumer reacting synchronously may change the list
-      if (this.flush(b, reason, now)) count++;
-      b = next;
-    }
+    for (const b of this.liveBuffers()) if (this.flush(b, reason, now)) count++;
     return count;
   }
 
@@ -167,9 +175,12 @@ export class BufferService implements OnApplicationShutdown {
       }
       case 'INTERACTION_ENDED': {
         const b = this.buffers.get(id);
-        if (b === undefined) return;
-        this.flush(b, 'interaction-ended', Date.now());
-        this.forget(b);
+        if (b !== undefined) {
+          this.flush(b, 'interaction-ended', Date.now());
+          this.forget(b);
+        }
+        // After its last utterance, by construction: whoever forgets per-call memory on it loses nothing.
+        this.endedSubject.next(id);
         return;
       }
       default:
@@ -269,21 +280,21 @@ export class BufferService implements OnApplicationShutdown {
       this.touch(b, now);
       return b;
     }
-    while (this.buffers.size >= this.options.maxInteractions && this.recency.head !== undefined) {
-      const victim = this.recency.head;
+    while (this.buffers.size >= this.options.maxInteractions) {
+      const victim = this.buffers.rvalues().next().value;
+      if (victim === undefined) break;
       this.flush(victim, 'interaction-ended', now);
       this.forget(victim);
       this.evicted++;
     }
     b = new InteractionBuffer(id, now, this.onTimer);
     this.buffers.set(id, b);
-    this.recency.push(b);
     return b;
   }
 
+  /** The buffer was just looked up with `get`, which made it the most recent: note when. */
   private touch(b: InteractionBuffer, now: number): void {
     b.lastEventAt = now;
-    this.recency.touch(b);
   }
 
   /** Forgets an interaction: timer cleared, list and map entries removed. Flush first if needed. */
@@ -294,8 +305,7 @@ export class BufferService implements OnApplicationShutdown {
       b.timer = undefined;
     }
     this.bufferedChars -= b.empty ? 0 : b.text.length;
-    this.recency.remove(b);
-    if (this.buffers.get(b.interactionId) === b) this.buffers.delete(b.interactionId);
+    if (this.buffers.peek(b.interactionId) === b) this.buffers.delete(b.interactionId);
   }
 
   private startSweeper(): void {
@@ -305,18 +315,24 @@ export class BufferService implements OnApplicationShutdown {
     this.sweeper.unref();
   }
 
-  /** Forgets empty interactions idle for idleEvictMs. The list is in recency order: stop at the first recent one. */
+  /** Forgets empty interactions idle for idleEvictMs. They come in recency order: stop at the first recent one. */
   private sweep(): void {
     const cutoff = Date.now() - this.options.idleEvictMs;
-    let b = this.recency.head;
-    while (b !== undefined && b.lastEventAt <= cutoff) {
-      const next = b.next;
-      if (b.empty) {
-        this.forget(b);
-        this.idleForgotten++;
-      }
-      b = next;
+    const idle: InteractionBuffer[] = [];
+    for (const b of this.buffers.rvalues()) {
+      if (b === undefined) continue;
+      if (b.lastEventAt > cutoff) break;
+      if (b.empty) idle.push(b);
     }
+    for (const b of idle) {
+      this.forget(b);
+      this.idleForgotten++;
+    }
+  }
+
+  /** A copy, least recent first: a consumer reacting synchronously may change the interactions. */
+  private liveBuffers(): InteractionBuffer[] {
+    return [...this.buffers.rvalues()].filter((b): b is InteractionBuffer => b !== undefined);
   }
 
   /** Clears every timer and forgets all interactions (end of the utterances() subscription). */
@@ -326,13 +342,8 @@ export class BufferService implements OnApplicationShutdown {
       clearInterval(this.sweeper);
       this.sweeper = undefined;
     }
-    for (let b = this.recency.head; b !== undefined;) {
-      const next = b.next;
-      this.forget(b);
-      b = next;
-    }
+    for (const b of this.liveBuffers()) this.forget(b);
     this.buffers.clear();
-    this.recency.clear();
     this.bufferedChars = 0;
     this.out = undefined;
   }

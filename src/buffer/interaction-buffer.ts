@@ -2,14 +2,10 @@ import type { Speaker } from '../domain/events.js';
 import type { FlushReason, Utterance } from '../domain/utterance.js';
 
 /**
- * State of ONE interaction: the utterance being buffered, its deadlines, its timer and its place in
- * the service's RecencyList (intrusive links: O(1) touch, no Map churn).
- * Plain data plus O(1) helpers; the timing policy lives in BufferService.
+ * State of ONE interaction: the utterance being buffered, its deadlines and its timer. Plain data plus
+ * O(1) helpers; the timing policy lives in BufferService.
  */
 export class InteractionBuffer {
-  /** Neighbours in the recency list: `prev` is less recently active, `next` more. */
-  prev: InteractionBuffer | undefined = undefined;
-  next: InteractionBuffer | undefined = undefined;
   /** False once the interaction is forgotten: a stale timer callback must then do nothing. */
   live = true;
   /** Date.now() of the last event that touched this interaction (LRU order and idle sweep). */

@@ -52,8 +52,8 @@ export interface AppConfig {
     maxInFlight: number;
     maxQueued: number;
     querySpeakers: Speaker[];
-    /** Set with KB_PROVIDER=expert. */
-    expert?: {
+    /** CXone Expert (KB_PROVIDER=expert); site and credentials are empty strings when not configured. */
+    expert: {
       siteUrl: string;
       key: string;
       secret: string;
@@ -259,17 +259,14 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode, explicit: Readon
       maxInFlight: vars.KB_MAX_IN_FLIGHT,
       maxQueued: vars.KB_MAX_QUEUED,
       querySpeakers: [...new Set(vars.KB_QUERY_SPEAKERS.split(',') as Speaker[])],
-      expert:
-        vars.KB_PROVIDER === 'expert' && vars.EXPERT_SITE_URL
-          ? {
-              siteUrl: vars.EXPERT_SITE_URL.replace(/\/+$/, ''),
-              key: vars.EXPERT_KEY ?? '',
-              secret: vars.EXPERT_SECRET ?? '',
-              user: vars.EXPERT_USER ?? '',
-              cacheTtlMs: vars.EXPERT_CACHE_TTL_MS,
-              cacheMaxEntries: vars.EXPERT_CACHE_MAX_ENTRIES,
-            }
-          : undefined,
+      expert: {
+        siteUrl: (vars.EXPERT_SITE_URL ?? '').replace(/\/+$/, ''),
+        key: vars.EXPERT_KEY ?? '',
+        secret: vars.EXPERT_SECRET ?? '',
+        user: vars.EXPERT_USER ?? '',
+        cacheTtlMs: vars.EXPERT_CACHE_TTL_MS,
+        cacheMaxEntries: vars.EXPERT_CACHE_MAX_ENTRIES,
+      },
     },
     feedback: { storePath: vars.FEEDBACK_STORE_PATH, maxPending: vars.FEEDBACK_MAX_PENDING },
   };

@@ -36,6 +36,20 @@ describe(FeedbackStore.name, () => {
     expect(sut.due(10, 1000)).toEqual([{ key: 'k1', feedback: verdict('a'), attempts: 0 }]);
   });
 
+  it('keeps its pending and dead-letter counts in step with the tables, and recounts them on reopen', () => {
+    for (const key of ['k1', 'k2', 'k3', 'k4']) sut.add(key, verdict(key), 1000);
+    sut.add('k1', verdict('k1'), 1000); // a duplicate changes nothing
+    sut.markDelivered('k2');
+    sut.markDelivered('k2'); // twice: counted once
+    sut.deadLetter('k3', 3, 'HTTP 422');
+    sut.deadLetter('k3', 3, 'HTTP 422');
+    expect(sut.stats(61_000)).toEqual({ pending: 2, deadLetters: 1, oldestPendingSeconds: 60 });
+
+    sut.onApplicationShutdown();
+    sut = new FeedbackStore(storeConfig(directory));
+    expect(sut.stats(61_000)).toEqual({ pending: 2, deadLetters: 1, oldestPendingSeconds: 60 });
+  });
+
   it('stores a verdict once, whether pending, delivered or dead-lettered', () => {
     expect(sut.add('k1', verdict('a'))).toBe(true);
     expect(sut.add('k1', verdict('a'))).toBe(false);

@@ -42,6 +42,7 @@ const SCHEMA = `
   );
   CREATE TABLE IF NOT EXISTS delivered (key TEXT PRIMARY KEY, delivered_at INTEGER NOT NULL);
   CREATE INDEX IF NOT EXISTS delivered_age ON delivered (delivered_at);
+  CREATE INDEX IF NOT EXISTS pending_age ON pending (created_at);
 `;
 
 /**
@@ -53,6 +54,9 @@ const SCHEMA = `
 export class FeedbackStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Counted once at start, then kept in step: readiness and every scrape read them, and COUNT(*) is O(n). */
+  private pendingCount: number;
+  private deadCount: number;
 
   constructor(config: ConfigService<AppConfig, true>) {
     const directory = config.get('feedback', { infer: true }).storePath;
@@ -89,20 +93,26 @@ export class FeedbackStore implements OnApplicationShutdown {
         `INSERT OR REPLACE INTO dead_letters (key, payload, created_at, failed_at, attempts, reason)
          SELECT key, payload, created_at, ?, ?, ? FROM pending WHERE key = ?`,
       ),
-      stats: this.db.prepare(
-        `SELECT (SELECT COUNT(*) FROM pending) AS pending, (SELECT MIN(created_at) FROM pending) AS oldest,
-                (SELECT COUNT(*) FROM dead_letters) AS dead`,
+      counts: this.db.prepare(
+        'SELECT (SELECT COUNT(*) FROM pending) AS pending, (SELECT COUNT(*) FROM dead_letters) AS dead',
       ),
+      // Answered from the pending_age index.
+      oldest: this.db.prepare('SELECT MIN(created_at) AS oldest FROM pending'),
     };
+    const counts = this.statements.counts.get() as { pending: number; dead: number };
+    this.pendingCount = counts.pending;
+    this.deadCount = counts.dead;
   }
 
   /** Stores a new verdict; false when this verdict is already pending, delivered or dead-lettered. */
   add(key: string, feedback: TrainingFeedback, now = Date.now()): boolean {
-    return this.db.transaction(() => {
+    const added = this.db.transaction(() => {
       if (this.statements.known.get(key, key, key)) return false;
       this.statements.insert.run(key, JSON.stringify(feedback), now, now);
       return true;
     })();
+    if (added) this.pendingCount++;
+    return added;
   }
 
   due(limit: number, now = Date.now()): PendingFeedback[] {
@@ -127,7 +137,7 @@ export class FeedbackStore implements OnApplicationShutdown {
 
   markDelivered(key: string, now = Date.now()): void {
     this.db.transaction(() => {
-      this.statements.remove.run(key);
+      this.pendingCount -= this.statements.remove.run(key).changes;
       this.statements.remember.run(key, now);
       this.statements.forgetDelivered.run(now - DELIVERED_MEMORY_MS);
     })();
@@ -140,16 +150,18 @@ export class FeedbackStore implements OnApplicationShutdown {
   deadLetter(key: string, attempts: number, reason: string, now = Date.now()): void {
     this.db.transaction(() => {
       this.statements.bury.run(now, attempts, reason.slice(0, 500), key);
-      this.statements.remove.run(key);
+      const removed = this.statements.remove.run(key).changes;
+      this.pendingCount -= removed;
+      this.deadCount += removed;
     })();
   }
 
   stats(now = Date.now()): FeedbackStoreStats {
-    const row = this.statements.stats.get() as { pending: number; oldest: number | null; dead: number };
+    const { oldest } = this.statements.oldest.get() as { oldest: number | null };
     return {
-      pending: row.pending,
-      oldestPendingSeconds: row.oldest === null ? 0 : Math.max(0, Math.floor((now - row.oldest) / 1000)),
-      deadLetters: row.dead,
+      pending: this.pendingCount,
+      oldestPendingSeconds: oldest === null ? 0 : Math.max(0, Math.floor((now - oldest) / 1000)),
+      deadLetters: this.deadCount,
     };
   }
 

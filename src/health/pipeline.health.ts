@@ -12,7 +12,7 @@ export class PipelineHealthIndicator {
 
   /** Readiness detail: load and counters. Never makes the pod unready by itself. */
   details() {
-    return this.health.check('pipeline').up(this.pipeline.stats());
+    return this.health.check('pipeline').up({ ...this.pipeline.stats() } as Record<string, unknown>);
   }
 
   check() {

@@ -45,6 +45,7 @@ describe(InsightsService.name, () => {
         minScore: 0,
         maxInFlight: 4,
         maxQueued: 100,
+        expert: { siteUrl: '', key: '', secret: '', user: '', cacheTtlMs: 0, cacheMaxEntries: 0 },
         querySpeakers: ['CUSTOMER'],
         ...knowledge,
       },
@@ -141,7 +142,7 @@ describe(InsightsService.name, () => {
     pushed(utterance('i-2'), sut.toCards(utterance('i-2'), entities));
 
     sut.interactionEnded('i-1');
-    vi.advanceTimersByTime(9_999); // its last utterance may still be searching: no repeat yet
+    vi.advanceTimersByTime(10_000); // its last utterance may still be searching: no repeat yet
     expect(sut.toCards(utterance('i-1'), entities)).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(ids(sut.toCards(utterance('i-1'), entities))).toEqual(['a', 'b']);

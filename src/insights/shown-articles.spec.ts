@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ShownArticles } from './shown-articles.js';
 
+const T0 = 1_800_000_000_000;
+
 describe(ShownArticles.name, () => {
   it('remembers articles per interaction', () => {
     const sut = new ShownArticles(10);
@@ -57,29 +59,30 @@ describe(ShownArticles.name, () => {
   });
 
   it('forgets an ended interaction only once its grace period is over', () => {
-    let clock = 0;
+    let clock = T0;
     const sut = new ShownArticles(10, 600_000, () => clock);
     sut.remember('i-1', ['a']);
     sut.remember('i-2', ['a']);
 
     sut.retire('i-1', 10_000);
-    clock = 9_999;
+    clock = T0 + 10_000;
     expect(sut.has('i-1', 'a')).toBe(true);
-    clock = 10_000;
+    sut.remember('i-1', ['b']); // its last push: it does not win the retired interaction more time
+    clock = T0 + 10_001;
     expect(sut.has('i-1', 'a')).toBe(false);
     expect(sut.has('i-2', 'a')).toBe(true);
   });
 
   it('forgets interactions unused for idleMs, keeping the ones still in use', () => {
-    let clock = 0;
+    let clock = T0;
     const sut = new ShownArticles(10, 60_000, () => clock);
     sut.remember('i-quiet', ['a']);
-    clock = 30_000;
+    clock = T0 + 30_000;
     sut.remember('i-busy', ['a']);
-    clock = 59_999;
+    clock = T0 + 60_000;
     expect(sut.size).toBe(2);
 
-    clock = 60_000;
+    clock = T0 + 60_001;
     sut.remember('i-busy', ['b']);
     expect(sut.size).toBe(1);
     expect(sut.has('i-quiet', 'a')).toBe(false);

@@ -1,13 +1,28 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
 import { Counters } from '../common/counters.js';
-import { AssistPipeline } from '../pipeline/assist-pipeline.service.js';
+import { AssistPipeline, type PipelineLoad } from '../pipeline/assist-pipeline.service.js';
 import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 import { STREAM_STATES } from './metric-catalog.js';
+
+/** Gauges collected within this long of each other share one read of the pipeline (one scrape). */
+const SCRAPE_WINDOW_MS = 250;
 
 /** Gauges read from the services at scrape time: nothing to keep in step on the hot path. */
 @Injectable()
 export class OperationalGauges implements OnModuleInit {
+  /** One read of the pipeline's load per scrape, however many gauges come from it. */
+  private readonly scrape = {
+    stats: (): PipelineLoad => {
+      const now = Date.now();
+      if (this.cached === undefined || now - this.cached.at > SCRAPE_WINDOW_MS) {
+        this.cached = { at: now, load: this.pipeline.load() };
+      }
+      return this.cached.load;
+    },
+  };
+  private cached?: { at: number; load: PipelineLoad };
+
   constructor(
     private readonly counters: Counters,
     @Inject(EVENT_SOURCE) private readonly stream: EventSource,
@@ -22,14 +37,13 @@ export class OperationalGauges implements OnModuleInit {
       for (const state of STREAM_STATES) set(state === current ? 1 : 0, { state });
     });
     counters.registerGauge('stream_state_seconds', (set) => set((Date.now() - this.stream.status().since) / 1000));
-    counters.registerGauge('buffered_interactions', (set) => set(this.pipeline.stats().interactions));
-    counters.registerGauge('searches_in_flight', (set) => set(this.pipeline.stats().searchesInFlight));
-    counters.registerGauge('searches_queued', (set) => set(this.pipeline.stats().searchesQueued));
-    counters.registerGauge('feedback_pending', (set) => set(this.pipeline.stats().feedback.pending));
-    counters.registerGauge('feedback_oldest_pending_seconds', (set) =>
-      set(this.pipeline.stats().feedback.oldestPendingSeconds),
-    );
-    counters.registerGauge('feedback_dead_lettered', (set) => set(this.pipeline.stats().feedback.deadLetters));
+    const load = () => this.scrape.stats();
+    counters.registerGauge('buffered_interactions', (set) => set(load().interactions));
+    counters.registerGauge('searches_in_flight', (set) => set(load().searchesInFlight));
+    counters.registerGauge('searches_queued', (set) => set(load().searchesQueued));
+    counters.registerGauge('feedback_pending', (set) => set(load().feedback.pending));
+    counters.registerGauge('feedback_oldest_pending_seconds', (set) => set(load().feedback.oldestPendingSeconds));
+    counters.registerGauge('feedback_dead_lettered', (set) => set(load().feedback.deadLetters));
     counters.registerGauge('token_valid', (set) => set(this.auth.status().valid ? 1 : 0));
     counters.registerGauge('token_expires_in_seconds', (set) => set(this.auth.status().expiresInSeconds));
   }

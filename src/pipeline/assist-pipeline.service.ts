@@ -33,7 +33,7 @@ import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService } from '../knowledge/knowledge.service.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
 import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
-import type { InsightVerdictEvent, InteractionEndedEvent, StreamEvent } from '../domain/events.js';
+import type { InsightVerdictEvent, StreamEvent } from '../domain/events.js';
 import { withinCardDeadline } from './card-deadline.js';
 
 /**
@@ -42,7 +42,16 @@ import { withinCardDeadline } from './card-deadline.js';
  */
 const REPLY_SLICE = { sliceMs: 2, maxQueued: Number.MAX_SAFE_INTEGER };
 
-const isInteractionEnd = (event: StreamEvent): event is InteractionEndedEvent => event.type === 'INTERACTION_ENDED';
+export interface PipelineLoad {
+  interactions: number;
+  bufferedChars: number;
+  evictedInteractions: number;
+  utterances: ReturnType<BufferService['stats']>['flushed'];
+  searchesInFlight: number;
+  searchesQueued: number;
+  feedback: ReturnType<FeedbackService['stats']>;
+}
+
 const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
   event.type === 'INSIGHT_ACCEPTED' || event.type === 'INSIGHT_REJECTED';
 
@@ -99,10 +108,9 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
         ({ utterance, cards }) => this.push(utterance, cards),
       ),
     );
-    // Subscribed after the buffer (merge order below): an interaction's last utterance is out first.
-    const interactionEnds$ = events$.pipe(
-      filter(isInteractionEnd),
-      tap((ended) => this.interactionEnded(ended.interactionId)),
+    // The buffer tells each end after the interaction's last utterance went out.
+    const interactionEnds$ = this.buffer.ended$.pipe(
+      tap((interactionId) => this.interactionEnded(interactionId)),
       ignoreElements(),
     );
     // Verdicts are stored durably at once; the feedback service delivers them from the store.
@@ -126,8 +134,8 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     this.stream.start();
   }
 
-  /** What the pipeline holds and has done, for the readiness details (information, not a verdict). */
-  stats() {
+  /** What the pipeline holds now: buffers, searches, the feedback backlog (cheap: no counter copy). */
+  load(): PipelineLoad {
     const buffer = this.buffer.stats();
     return {
       interactions: buffer.interactions,
@@ -137,8 +145,12 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       searchesInFlight: this.searchQueue.inFlight,
       searchesQueued: this.searchQueue.queued,
       feedback: this.feedback.stats(),
-      counters: this.counters.snapshot(),
     };
+  }
+
+  /** What the pipeline holds and has done, for the readiness details (information, not a verdict). */
+  stats(): PipelineLoad & { counters: Record<string, number> } {
+    return { ...this.load(), counters: this.counters.snapshot() };
   }
 
   /** Undefined while the pipeline runs; why it stopped otherwise. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ConfigService } from '@nestjs/config';
 import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
@@ -20,9 +21,8 @@ const DEFAULT_MAX_CARRIES = 20_000;
 @Injectable()
 export class PrivacyService {
   private readonly enabled: boolean;
-  private readonly maxCarries: number;
-  /** Map order is recency order: the first entry is the least recently used. */
-  private readonly carries = new Map<string, CardCarry>();
+  /** The least recently used carry goes first once there are as many as live interactions. */
+  private readonly carries: LRUCache<string, CardCarry>;
 
   constructor(
     private readonly counters: Counters,
@@ -30,7 +30,8 @@ export class PrivacyService {
   ) {
     this.enabled = config.get('assist', { infer: true }).redactPii;
     // Optional chaining: the pipeline's unit spec wires a config without a buffer section.
-    this.maxCarries = config.get('buffer', { infer: true })?.maxInteractions ?? DEFAULT_MAX_CARRIES;
+    const max = config.get('buffer', { infer: true })?.maxInteractions ?? DEFAULT_MAX_CARRIES;
+    this.carries = new LRUCache({ max });
   }
 
   redact(utterance: Utterance): Utterance {
@@ -55,9 +56,5 @@ export class PrivacyService {
 
   private remember(interactionId: string, carry: CardCarry): void {
     this.carries.set(interactionId, carry);
-    if (this.carries.size > this.maxCarries) {
-      const leastRecent = this.carries.keys().next().value;
-      if (leastRecent !== undefined) this.carries.delete(leastRecent);
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
-import { CxoneSimulator } from '../simulator/index.js';
+import { CxoneSimulator, DEFAULT_ACCESS_KEY, DEFAULT_EXPERT } from '../simulator/index.js';
 import { SandboxModule } from './sandbox.module.js';
 
 export interface SandboxStart {
@@ -21,9 +21,31 @@ export async function startSandbox(config: AppConfig): Promise<SandboxStart> {
   const clientSecret = randomBytes(24).toString('base64url');
   const simulator = new CxoneSimulator({ clientId, clientSecret });
   await simulator.start();
+  const tenant =
+    config.app.sandboxProfile === 'cxone'
+      ? realTenant(config, simulator, clientId, clientSecret)
+      : { ...config, cxone: tutorialTenant(simulator, clientId, clientSecret) };
+  return { config: tenant, module: SandboxModule.forRoot(simulator) };
+}
+
+/** What a real tenant offers, simulated: access-key sign-in with discovery, and CXone Expert knowledge. */
+function realTenant(config: AppConfig, simulator: CxoneSimulator, clientId: string, clientSecret: string): AppConfig {
   return {
-    config: { ...config, cxone: tutorialTenant(simulator, clientId, clientSecret) },
-    module: SandboxModule.forRoot(simulator),
+    ...config,
+    cxone: {
+      ...tutorialTenant(simulator, clientId, clientSecret),
+      auth: 'access-key',
+      issuer: simulator.issuer,
+      accessKeyId: DEFAULT_ACCESS_KEY.id,
+      accessKeySecret: DEFAULT_ACCESS_KEY.secret,
+      // Found through cxone-configuration, as with a real tenant.
+      apiBaseUrl: undefined,
+    },
+    knowledge: {
+      ...config.knowledge,
+      provider: 'expert',
+      expert: { ...config.knowledge.expert, siteUrl: simulator.issuer, ...DEFAULT_EXPERT },
+    },
   };
 }
 

@@ -3,15 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { AgentStream, STREAM_PATH } from './agent-stream.js';
 import { appendBounded } from './bounded-records.js';
 import { playConversation } from './conversation-player.js';
-import { loadArticles } from './data-files.js';
 import { FaultPlan } from './fault-plan.js';
-import { KnowledgeIndex } from './knowledge-index.js';
+import { createEndpointRouter } from './endpoint-router.js';
+import type { RealCxoneProfile } from './real-profile.js';
 import { createRequestListener } from './request-pipeline.js';
+import { emptyRecords, recordRequest } from './simulator-records.js';
 import type {
   Conversation,
   Fault,
+  IdTokenTampering,
   PlayOptions,
-  RecordedRequest,
   SimActivity,
   SimActivityListener,
   SimEndpoint,
@@ -23,22 +24,21 @@ import { TokenRegistry } from './token-registry.js';
 
 const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
-const RECORD_LIST_BY_ENDPOINT = {
-  token: 'tokens',
-  knowledge: 'searches',
-  cards: 'cards',
-  feedback: 'feedback',
-} as const satisfies Record<SimEndpoint, keyof SimulatorRecords>;
-
-/** A CXone stand-in on loopback: OAuth, knowledge search, insights, feedback and the Agent Assist stream. */
+/**
+ * A CXone stand-in on loopback. The tutorial protocol (OAuth client credentials, knowledge search, insights,
+ * feedback, the Agent Assist stream) and, at the same time, what a real tenant offers: OIDC sign-in with
+ * access keys, tenant discovery and CXone Expert search (see real-profile.ts).
+ */
 export class CxoneSimulator {
-  readonly received: SimulatorRecords = { tokens: [], searches: [], cards: [], feedback: [], handshakes: [] };
+  readonly received: SimulatorRecords = emptyRecords();
 
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly defaultTtlSeconds: number;
   private readonly quiet: boolean;
+  private readonly publicUrl: string | undefined;
   private readonly tokens: TokenRegistry;
+  private readonly realProfile: RealCxoneProfile;
   private readonly faults = new FaultPlan();
   private readonly stream: AgentStream;
   private readonly listener: RequestListener;
@@ -54,6 +54,7 @@ export class CxoneSimulator {
     this.requestedPort = options.port ?? 0;
     this.defaultTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     this.quiet = options.quiet ?? true;
+    this.publicUrl = options.publicUrl?.replace(/\/+$/, '');
     this.tokens = new TokenRegistry(this.defaultTtlSeconds);
     const log = (line: string): void => this.log(line);
     this.stream = new AgentStream({
@@ -62,13 +63,13 @@ export class CxoneSimulator {
       recordHandshake: (status) => appendBounded(this.received.handshakes, { at: Date.now(), status }),
       log,
     });
+    const router = createEndpointRouter(options, this.tokens, () => this.issuer);
+    this.realProfile = router.realProfile;
     this.listener = createRequestListener({
-      tokens: this.tokens,
-      index: new KnowledgeIndex(options.articles ?? loadArticles()),
-      credentials: { clientId: options.clientId, clientSecret: options.clientSecret },
+      answer: router.answer,
       faults: this.faults,
       record: (endpoint, request) => {
-        appendBounded<RecordedRequest>(this.received[RECORD_LIST_BY_ENDPOINT[endpoint]], request);
+        recordRequest(this.received, endpoint, request);
         this.notify({ kind: 'request', endpoint, request });
       },
       lifetime: () => this.lifetime.signal,
@@ -103,6 +104,11 @@ export class CxoneSimulator {
     if (this.port === undefined) throw new Error('CxoneSimulator has not been started');
     const host = this.host.includes(':') ? `[${this.host}]` : this.host;
     return `http://${host}:${this.port}`;
+  }
+
+  /** The OIDC issuer, API host and Expert site URL of the real profile: `publicUrl` when given, else `baseUrl`. */
+  get issuer(): string {
+    return this.publicUrl ?? this.baseUrl;
   }
 
   get tokenUrl(): string {
@@ -174,12 +180,26 @@ export class CxoneSimulator {
 
   // ---- records ----
 
-  /** Clears records and every fault (queued failures, latency, resets, handshake rejections, token ttl and expiry closes). */
+  /**
+   * Clears records and every fault (queued failures, latency, resets, handshake rejections, token ttl and expiry
+   * closes, id_token tampering, refresh token ttl) and the HelpRequest count. Tokens and signing keys stay.
+   */
   reset(): void {
     for (const list of Object.values(this.received)) list.length = 0;
     this.faults.clear();
     this.stream.setCloseAtTokenExpiry(false);
     this.tokens.setTtl(this.defaultTtlSeconds);
+    this.realProfile.reset();
+  }
+
+  /** Expert searches run (billable HelpRequests); refused or faulted queries do not count. Cleared by reset(). */
+  get helpRequests(): number {
+    return this.realProfile.expert.helpRequests;
+  }
+
+  /** The Expert page id (`result.id`) an article is served under, so a test can expect `expert-{id}` cards. */
+  expertPageId(articleId: string): string | undefined {
+    return this.realProfile.expert.pageIdOf(articleId);
   }
 
   /**
@@ -227,6 +247,28 @@ export class CxoneSimulator {
 
   resetConnections(endpoint: SimEndpoint, times = 1): void {
     this.faults.resetConnections(endpoint, times);
+  }
+
+  // ---- real profile: sign-in ----
+
+  /** A new RS256 key signs id_tokens from now on; the previous one stays in the JWKS unless keepPrevious is false. */
+  rotateSigningKey({ keepPrevious = true }: { keepPrevious?: boolean } = {}): Promise<void> {
+    return this.realProfile.keys.rotate(keepPrevious);
+  }
+
+  /** Every refresh token issued so far is refused from now on (access tokens stay valid: see revokeTokens). */
+  revokeRefreshTokens(): void {
+    this.realProfile.refreshTokens.revokeAll();
+  }
+
+  /** Lifetime of refresh tokens issued from now on (default one day). */
+  setRefreshTokenTtl(seconds: number): void {
+    this.realProfile.refreshTokens.setTtl(seconds);
+  }
+
+  /** Every id_token issued from now on is wrong in this way, until 'none' or reset(). */
+  setIdTokenTampering(mode: IdTokenTampering): void {
+    this.realProfile.setIdTokenTampering(mode);
   }
 
   private async listen(): Promise<void> {

@@ -17,6 +17,9 @@ export class FaultPlan {
     if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) {
       throw new RangeError(`fault status must be an HTTP status code, got ${fault.status}`);
     }
+    if (fault.rawBody !== undefined && (typeof fault.rawBody !== 'string' || fault.body !== undefined)) {
+      throw new RangeError('a fault has either a body (sent as JSON) or a rawBody string (sent as is), not both');
+    }
     const times = fault.times ?? 1;
     assertCount(times, 'fault times');
     const queue = this.queuedFaults.get(endpoint) ?? [];

@@ -33,18 +33,37 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
+
+/** What an endpoint (or a queued fault) answers: `body` as JSON, or `rawBody` as is. */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  rawBody?: string;
+  /** Default JSON, or plain text for a `rawBody`. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
+  sendAnswer(res, { status, body, headers });
+}
+
+export function sendAnswer(res: ServerResponse, answer: Answer): void {
   if (res.headersSent || res.destroyed) return;
-  const payload = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+  const raw = answer.rawBody !== undefined;
+  const payload = raw ? answer.rawBody! : answer.body === undefined ? '' : JSON.stringify(answer.body);
+  const contentType = answer.contentType ?? (raw ? TEXT_CONTENT_TYPE : JSON_CONTENT_TYPE);
+  res.writeHead(answer.status, {
+    ...(payload || answer.contentType ? { 'content-type': contentType } : {}),
     'content-length': Buffer.byteLength(payload).toString(),
-    ...headers,
+    ...answer.headers,
   });
   res.end(payload);
 }
@@ -69,6 +88,19 @@ export function parseBasicCredentials(header: string | undefined): ClientCredent
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The pair exactly as sent, as CXone's `/auth/token` reads it: a client that form-encodes the parts first
+ * (as RFC 6749 §2.3.1 says) sends different values, so `%`, `+` or `:` in a secret break its sign-in.
+ */
+export function parseRawBasicCredentials(header: string | undefined): ClientCredentials | undefined {
+  const match = /^Basic\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
 }
 
 function decodeFormComponent(value: string): string {

@@ -1,19 +1,29 @@
 /**
  * In-repo CXone stand-in on loopback (plain node:http + ws, no Nest), used by the e2e tests
- * and by the service's sandbox mode. `npm run sim` runs it standalone (see main.ts).
+ * and by the service's sandbox mode. It speaks the tutorial protocol and a real tenant's (OIDC access-key
+ * sign-in, tenant discovery, CXone Expert search) at once. `npm run sim` runs it standalone (see main.ts).
  */
 export { CxoneSimulator } from './cxone-simulator.js';
 export { RECORD_LIMIT } from './bounded-records.js';
 export { STREAM_PATH } from './agent-stream.js';
 export { CLIENT_CLOSED_REQUEST } from './request-pipeline.js';
 export { loadArticles, loadConversations } from './data-files.js';
+export { DEFAULT_ACCESS_KEY, DEFAULT_EXPERT, DEFAULT_TENANT_ID } from './real-profile.js';
+export { DEKI_TOKEN_MAX_SKEW_SECONDS } from './deki-token.js';
+export { MASKED } from './request-records.js';
 export type { Falsy } from './timing.js';
+export type { ExpertHit, ExpertResult, ExpertSearch } from './expert-results.js';
+export type { PublicJwk } from './signing-keys.js';
 export type {
+  AccessKey,
   Conversation,
+  ExpertCredentials,
   Fault,
   HandshakeRecord,
+  IdTokenTampering,
   KbArticle,
   PlayOptions,
+  RealProfileEndpoint,
   RecordedRequest,
   ScriptStep,
   SimActivity,
@@ -21,4 +31,5 @@ export type {
   SimEndpoint,
   SimulatorOptions,
   SimulatorRecords,
+  TutorialEndpoint,
 } from './simulator-types.js';

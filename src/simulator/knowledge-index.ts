@@ -35,7 +35,7 @@ const STOP_WORDS = new Set(
   ).split(/\s+/),
 );
 
-function htmlToPlainText(html: string): string {
+export function htmlToPlainText(html: string): string {
   return html
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')

@@ -1,4 +1,5 @@
 import { describeActivity } from './activity-log.js';
+import { connectionBanner } from './connection-banner.js';
 import { playConversation } from './conversation-player.js';
 import { CxoneSimulator } from './cxone-simulator.js';
 import { loadConversations } from './data-files.js';
@@ -19,7 +20,12 @@ const log = (line: string): void => console.log(`[cxone-sim] ${line}`);
  */
 async function main(): Promise<void> {
   const settings = readSettingsOrExit();
-  const simulator = new CxoneSimulator({ ...settings, quiet: false });
+  const simulator = new CxoneSimulator({
+    ...settings,
+    accessKeys: [{ id: settings.accessKeyId, secret: settings.accessKeySecret }],
+    expert: { key: settings.expertKey, secret: settings.expertSecret, user: settings.expertUser },
+    quiet: false,
+  });
   const loop = settings.play
     ? new PlayLoop({
         conversations: loadConversations(),
@@ -55,7 +61,7 @@ async function main(): Promise<void> {
     await simulator.stop();
   });
   await simulator.start();
-  printConnection(simulator, settings);
+  console.log(connectionBanner(simulator, settings));
   loop?.start();
 }
 
@@ -67,24 +73,6 @@ function readSettingsOrExit(): StandaloneSettings {
     console.error(error.message);
     process.exit(1);
   }
-}
-
-function printConnection(simulator: CxoneSimulator, settings: StandaloneSettings): void {
-  const play = settings.play
-    ? `plays the scripted conversations while a stream client is connected (pause ${settings.playPauseMs} ms, ` +
-      `speed ${settings.playSpeed}, agent verdicts ${settings.agentVerdicts ? 'on' : 'off'})`
-    : 'plays nothing (SIM_PLAY=false)';
-  console.log(
-    [
-      'CXone simulator ready. Configure the service with:',
-      `  CXONE_TOKEN_URL=${simulator.tokenUrl}`,
-      `  CXONE_API_BASE_URL=${simulator.baseUrl}`,
-      `  CXONE_STREAM_URL=${simulator.streamUrl}`,
-      `  CXONE_CLIENT_ID=${settings.clientId}`,
-      `  CXONE_CLIENT_SECRET=${settings.clientSecret}`,
-      `It ${play}; tokens last ${settings.tokenTtlSeconds} s.`,
-    ].join('\n'),
-  );
 }
 
 /**

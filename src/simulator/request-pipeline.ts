@@ -1,11 +1,23 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { EXPERT_QUERY_PATH } from './expert-site.js';
 import type { FaultPlan } from './fault-plan.js';
-import { BodyTooLargeError, readBody, sendJson } from './http-exchange.js';
-import { answer, ENDPOINT_BY_PATH, recordedBody, type Answer, type EndpointDeps } from './rest-endpoints.js';
+import { BodyTooLargeError, readBody, sendAnswer, sendJson, type Answer } from './http-exchange.js';
+import { OIDC_ENDPOINT_BY_PATH } from './oidc-endpoints.js';
+import { recordedParts } from './request-records.js';
+import { TUTORIAL_ENDPOINT_BY_PATH, type EndpointRequest } from './rest-endpoints.js';
 import type { Fault, RecordedRequest, SimEndpoint } from './simulator-types.js';
 import { sleep } from './timing.js';
 
-export interface PipelineDeps extends EndpointDeps {
+/** Every REST route: the tutorial's, and a real tenant's beside them. */
+const ENDPOINT_BY_PATH: Readonly<Record<string, SimEndpoint>> = {
+  ...TUTORIAL_ENDPOINT_BY_PATH,
+  ...OIDC_ENDPOINT_BY_PATH,
+  [EXPERT_QUERY_PATH]: 'expert-query',
+};
+
+export interface PipelineDeps {
+  /** The real work of an endpoint, once faults and latency have had their say. */
+  answer(endpoint: SimEndpoint, request: EndpointRequest): Answer | Promise<Answer>;
   faults: FaultPlan;
   record(endpoint: SimEndpoint, request: RecordedRequest): void;
   /** Aborted when the simulator stops, so pending latency does not outlive it. */
@@ -20,7 +32,8 @@ export const CLIENT_CLOSED_REQUEST = 499;
 export function createRequestListener(deps: PipelineDeps): RequestListener {
   return (req, res) => {
     handle(req, res, deps).catch((error: unknown) => {
-      deps.log(`internal error on ${req.method} ${req.url}: ${(error as Error).message}`);
+      // The path only: an Expert query string carries transcript text.
+      deps.log(`internal error on ${req.method} ${req.url?.split('?')[0]}: ${(error as Error).message}`);
       sendJson(res, 500, { error: 'simulator_error' });
     });
   };
@@ -36,8 +49,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
   }
   const method = req.method ?? 'GET';
   const query = Object.fromEntries(url.searchParams);
-  const record = (status: number, body: unknown): void => {
-    deps.record(endpoint, { at, method, path: url.pathname, headers: { ...req.headers }, query, body, status });
+  const record = (status: number, rawBody: string): void => {
+    const { headers, body } = recordedParts(endpoint, req.headers, rawBody);
+    deps.record(endpoint, { at, method, path: url.pathname, headers, query, body, status });
     deps.log(`${method} ${url.pathname} -> ${status || 'connection reset'}`);
   };
 
@@ -46,37 +60,41 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineD
     rawBody = await readBody(req);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      record(413, undefined);
+      record(413, '');
       sendJson(res, 413, { error: 'payload_too_large' }, { connection: 'close' });
     } else {
       req.socket.destroy();
     }
     return;
   }
-  const body = recordedBody(endpoint, rawBody);
 
   if (!(await sleep(deps.faults.takeLatency(endpoint), deps.lifetime()))) return;
   if (res.destroyed) {
     // The client gave up while the answer was delayed (its timeout): recorded, so retries can be counted.
-    record(CLIENT_CLOSED_REQUEST, body);
+    record(CLIENT_CLOSED_REQUEST, rawBody);
     return;
   }
 
   if (deps.faults.takeConnectionReset(endpoint)) {
     req.socket.destroy();
-    record(0, body);
+    record(0, rawBody);
     return;
   }
   const fault = deps.faults.takeFault(endpoint);
-  const reply = fault ? faultAnswer(fault) : answer(endpoint, { method, headers: req.headers, query, rawBody }, deps);
-  record(reply.status, body);
-  sendJson(res, reply.status, reply.body, reply.headers);
+  const reply = fault
+    ? faultAnswer(fault)
+    : await deps.answer(endpoint, { method, headers: req.headers, query, rawBody });
+  record(reply.status, rawBody);
+  sendAnswer(res, reply);
 }
 
 function faultAnswer(fault: Fault): Answer {
   return {
     status: fault.status,
-    body: fault.body ?? { error: 'simulated_fault', status: fault.status },
+    ...(fault.rawBody === undefined
+      ? { body: fault.body ?? { error: 'simulated_fault', status: fault.status } }
+      : { rawBody: fault.rawBody }),
+    ...(fault.contentType === undefined ? {} : { contentType: fault.contentType }),
     headers: fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter },
   };
 }

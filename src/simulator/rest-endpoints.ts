@@ -1,17 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { bearerToken, parseBasicCredentials, parseJson, type ClientCredentials } from './http-exchange.js';
+import { bearerToken, parseBasicCredentials, parseJson, type Answer, type ClientCredentials } from './http-exchange.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
-import type { SimEndpoint } from './simulator-types.js';
+import type { SimEndpoint, TutorialEndpoint } from './simulator-types.js';
 import type { TokenRegistry } from './token-registry.js';
 
-export const ENDPOINT_BY_PATH: Readonly<Record<string, SimEndpoint>> = {
+export const TUTORIAL_ENDPOINT_BY_PATH: Readonly<Record<string, TutorialEndpoint>> = {
   '/oauth/token': 'token',
   '/api/v2/knowledge/articles/search': 'knowledge',
   '/api/v2/agentassist/insights': 'cards',
   '/api/v2/ai/training/feedback': 'feedback',
 };
 
-const METHOD_BY_ENDPOINT: Readonly<Record<SimEndpoint, string>> = {
+const METHOD_BY_ENDPOINT: Readonly<Record<TutorialEndpoint, string>> = {
   token: 'POST',
   knowledge: 'GET',
   cards: 'POST',
@@ -28,28 +28,18 @@ export interface EndpointRequest {
   rawBody: string;
 }
 
-export interface Answer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
 export interface EndpointDeps {
   tokens: TokenRegistry;
   index: KnowledgeIndex;
   credentials: ClientCredentials;
 }
 
-/** What the records keep as the request body: the form for tokens, JSON (or the raw text if malformed) otherwise. */
-export function recordedBody(endpoint: SimEndpoint, rawBody: string): unknown {
-  if (endpoint === 'token') return Object.fromEntries(new URLSearchParams(rawBody));
-  if (rawBody === '') return undefined;
-  const parsed = parseJson(rawBody);
-  return parsed.ok ? parsed.value : rawBody;
+export function isTutorialEndpoint(endpoint: SimEndpoint): endpoint is TutorialEndpoint {
+  return Object.hasOwn(METHOD_BY_ENDPOINT, endpoint);
 }
 
 /** The real work of an endpoint, once faults and latency have had their say. */
-export function answer(endpoint: SimEndpoint, request: EndpointRequest, deps: EndpointDeps): Answer {
+export function answer(endpoint: TutorialEndpoint, request: EndpointRequest, deps: EndpointDeps): Answer {
   const method = METHOD_BY_ENDPOINT[endpoint];
   if (request.method !== method) {
     return { status: 405, body: { error: 'method_not_allowed' }, headers: { allow: method } };
@@ -117,7 +107,7 @@ function acceptFeedback(request: EndpointRequest): Answer {
   return { status: 200, body: { status: 'recorded' } };
 }
 
-function clampedInteger(text: string | undefined, fallback: number, min: number, max: number): number {
+export function clampedInteger(text: string | undefined, fallback: number, min: number, max: number): number {
   const value = Number.parseInt(text ?? '', 10);
   if (Number.isNaN(value)) return fallback;
   return Math.min(max, Math.max(min, value));

@@ -13,6 +13,30 @@ export interface SimulatorOptions {
   articles?: KbArticle[];
   /** No console output (default true). */
   quiet?: boolean;
+  /**
+   * The URL clients reach the simulator at, when it differs from where it listens (e.g. `http://cxone-sim:4000`
+   * in compose while listening on 0.0.0.0). It is the OIDC issuer and the base of every URL the real profile
+   * hands out. Default: `baseUrl`.
+   */
+  publicUrl?: string;
+  /** Access keys the password grant of `/auth/token` accepts. Default: one, `sim-access-key` / `sim-access-secret`. */
+  accessKeys?: AccessKey[];
+  /** The tenant in id_tokens and the only one `/.well-known/cxone-configuration` knows. Default `11eb0000-0000-0000-0000-000000000001`. */
+  tenantId?: string;
+  /** The CXone Expert server API token. Default key `sim-expert-key`, secret `sim-expert-secret`, user `=assist-service`. */
+  expert?: ExpertCredentials;
+}
+
+export interface AccessKey {
+  id: string;
+  secret: string;
+}
+
+export interface ExpertCredentials {
+  key: string;
+  secret: string;
+  /** `=name` or a numeric user id. */
+  user: string;
 }
 
 export interface KbArticle {
@@ -24,15 +48,27 @@ export interface KbArticle {
   tags?: string[];
 }
 
-export type SimEndpoint = 'token' | 'knowledge' | 'cards' | 'feedback';
+/** The tutorial protocol's endpoints. */
+export type TutorialEndpoint = 'token' | 'knowledge' | 'cards' | 'feedback';
+/** What a real tenant serves: OIDC discovery, JWKS, sign-in, tenant configuration, and CXone Expert search. */
+export type RealProfileEndpoint = 'discovery' | 'jwks' | 'auth-token' | 'cxone-configuration' | 'expert-query';
+export type SimEndpoint = TutorialEndpoint | RealProfileEndpoint;
 
 export interface Fault {
   status: number;
   retryAfter?: string;
   /** How many requests this fault answers (default 1). */
   times?: number;
+  /** Sent as JSON (with `contentType` when given). Default `{error: 'simulated_fault', status}`. */
   body?: unknown;
+  /** Sent as is, e.g. an HTML login page or an XML error; excludes `body`. */
+  rawBody?: string;
+  /** Default `application/json; charset=utf-8`, or `text/plain; charset=utf-8` with `rawBody`. */
+  contentType?: string;
 }
+
+/** What `setIdTokenTampering` makes wrong in every id_token issued from then on. */
+export type IdTokenTampering = 'none' | 'bad-signature' | 'wrong-audience' | 'wrong-issuer' | 'expired' | 'no-tenant';
 
 export interface RecordedRequest<T = unknown> {
   /** Arrival time, Date.now(). */
@@ -63,6 +99,16 @@ export interface SimulatorRecords {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   feedback: RecordedRequest<any>[];
   handshakes: HandshakeRecord[];
+  /** `GET /.well-known/openid-configuration`. */
+  discovery: RecordedRequest[];
+  /** `GET /auth/jwks`. */
+  jwks: RecordedRequest[];
+  /** `POST /auth/token`; the form body and the Basic header with secret values masked. */
+  authTokens: RecordedRequest<Record<string, string>>[];
+  /** `GET /.well-known/cxone-configuration`. */
+  cxoneConfigurations: RecordedRequest[];
+  /** `GET /@api/deki/site/query`; the X-Deki-Token's signature masked. */
+  expertQueries: RecordedRequest[];
 }
 
 /** An event without interactionId gets the conversation's (or the play option's) interactionId. */

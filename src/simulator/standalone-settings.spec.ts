@@ -23,6 +23,13 @@ describe(readStandaloneSettings.name, () => {
       playPauseMs: 4000,
       playSpeed: 1,
       agentVerdicts: true,
+      publicUrl: undefined,
+      accessKeyId: 'sim-access-key',
+      accessKeySecret: 'sim-access-secret',
+      tenantId: '11eb0000-0000-0000-0000-000000000001',
+      expertKey: 'sim-expert-key',
+      expertSecret: 'sim-expert-secret',
+      expertUser: '=assist-service',
     });
   });
 
@@ -38,6 +45,13 @@ describe(readStandaloneSettings.name, () => {
         SIM_PLAY_PAUSE_MS: '0',
         SIM_PLAY_SPEED: '2.5',
         SIM_AGENT_VERDICTS: 'false',
+        SIM_PUBLIC_URL: 'http://cxone-sim:4000/',
+        SIM_ACCESS_KEY_ID: 'key-id',
+        SIM_ACCESS_KEY_SECRET: 'key-secret',
+        SIM_TENANT_ID: 'tenant-1',
+        SIM_EXPERT_KEY: 'ek',
+        SIM_EXPERT_SECRET: 'es',
+        SIM_EXPERT_USER: '42',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -49,8 +63,15 @@ describe(readStandaloneSettings.name, () => {
       playPauseMs: 0,
       playSpeed: 2.5,
       agentVerdicts: false,
+      publicUrl: 'http://cxone-sim:4000',
+      accessKeyId: 'key-id',
+      accessKeySecret: 'key-secret',
+      tenantId: 'tenant-1',
+      expertKey: 'ek',
+      expertSecret: 'es',
+      expertUser: '42',
     });
-    expect(SIM_VARIABLES).toHaveLength(9);
+    expect(SIM_VARIABLES).toHaveLength(16);
   });
 
   it.each([
@@ -63,6 +84,12 @@ describe(readStandaloneSettings.name, () => {
     ['SIM_PLAY_SPEED', '0'],
     ['SIM_PLAY_SPEED', 'fast'],
     ['SIM_AGENT_VERDICTS', 'TRUE'],
+    ['SIM_PUBLIC_URL', 'cxone-sim:4000'],
+    ['SIM_PUBLIC_URL', 'ftp://cxone-sim'],
+    ['SIM_PUBLIC_URL', 'http://cxone-sim:4000/base'],
+    ['SIM_PUBLIC_URL', 'http://user@cxone-sim:4000'],
+    ['SIM_EXPERT_USER', 'assist-service'],
+    ['SIM_EXPERT_USER', '='],
   ])('refuses %s=%s with one line naming it', (name, value) => {
     const error = problemOf({ [name]: value });
     expect(error.variables).toEqual([name]);

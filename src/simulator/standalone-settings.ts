@@ -1,3 +1,5 @@
+import { DEFAULT_ACCESS_KEY, DEFAULT_EXPERT, DEFAULT_TENANT_ID } from './real-profile.js';
+
 /** The standalone simulator's settings (`node dist/simulator/main.js`), read from `SIM_*` variables. */
 export interface StandaloneSettings {
   host: string;
@@ -13,6 +15,15 @@ export interface StandaloneSettings {
   playSpeed: number;
   /** A simulated agent accepts or rejects the top card of each push for a played conversation. */
   agentVerdicts: boolean;
+  /** The origin the service reaches the simulator at (OIDC issuer of the real profile); default its listen URL. */
+  publicUrl: string | undefined;
+  accessKeyId: string;
+  accessKeySecret: string;
+  tenantId: string;
+  expertKey: string;
+  expertSecret: string;
+  /** `=name` or a numeric user id. */
+  expertUser: string;
 }
 
 export class StandaloneSettingsError extends Error {
@@ -54,6 +65,14 @@ const positiveNumber =
   };
 const boolean: Reader<boolean> = (text) => (text === 'true' ? true : text === 'false' ? false : undefined);
 const anyText: Reader<string> = (text) => text;
+/** An origin only: the simulator serves fixed paths, so a base path could not be honoured. */
+const httpOrigin: Reader<string> = (text) => {
+  if (!URL.canParse(text)) return undefined;
+  const url = new URL(text);
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  return /^https?:$/.test(url.protocol) && bare ? url.origin : undefined;
+};
+const expertUser: Reader<string> = (text) => (/^(=\S+|\d+)$/.test(text) ? text : undefined);
 
 /** Every variable the standalone simulator reads; any other `SIM_*` name is refused as a likely typo. */
 const SETTINGS = {
@@ -87,6 +106,35 @@ const SETTINGS = {
     expected: 'a number above 0, at most 100',
   },
   SIM_AGENT_VERDICTS: { key: 'agentVerdicts', fallback: true, read: boolean, expected: 'true or false' },
+  SIM_PUBLIC_URL: {
+    key: 'publicUrl',
+    fallback: undefined,
+    read: httpOrigin,
+    expected: 'an http(s) origin such as http://cxone-sim:4000, without a path',
+  },
+  SIM_ACCESS_KEY_ID: { key: 'accessKeyId', fallback: DEFAULT_ACCESS_KEY.id, read: anyText, expected: 'text' },
+  SIM_ACCESS_KEY_SECRET: {
+    key: 'accessKeySecret',
+    fallback: DEFAULT_ACCESS_KEY.secret,
+    read: anyText,
+    expected: 'text',
+    secret: true,
+  },
+  SIM_TENANT_ID: { key: 'tenantId', fallback: DEFAULT_TENANT_ID, read: anyText, expected: 'text' },
+  SIM_EXPERT_KEY: { key: 'expertKey', fallback: DEFAULT_EXPERT.key, read: anyText, expected: 'text' },
+  SIM_EXPERT_SECRET: {
+    key: 'expertSecret',
+    fallback: DEFAULT_EXPERT.secret,
+    read: anyText,
+    expected: 'text',
+    secret: true,
+  },
+  SIM_EXPERT_USER: {
+    key: 'expertUser',
+    fallback: DEFAULT_EXPERT.user,
+    read: expertUser,
+    expected: '=name or a numeric user id',
+  },
 } satisfies Record<string, AnySetting>;
 
 export const SIM_VARIABLES = Object.keys(SETTINGS) as readonly (keyof typeof SETTINGS)[];
