@@ -161,7 +161,8 @@ export class AuthService implements OnApplicationShutdown {
     this.counters.increment('token_refresh_failures');
     const consequence = this.status().valid
       ? 'the held token stays in use until it expires'
-      : 'no valid token: the stream and REST calls wait for one';
+      : // Not `token: …`: the log scrubber would take the next word for a token and redact it.
+        'no valid token held, so the stream and REST calls wait for one';
     this.outage.failed(`Token refresh failed: ${failure.message}; ${consequence}`);
     this.publish();
   }
