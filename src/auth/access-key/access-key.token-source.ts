@@ -188,7 +188,7 @@ export class AccessKeyTokenSource implements TokenSource {
           reply.status,
         );
       }
-      const baseUrl = parseTenantConfiguration(reply.data, tenantId, host);
+      const baseUrl = parseTenantConfiguration(reply.data, tenantId, this.issuer);
       this.apiLocation = { tenantId, baseUrl };
       return baseUrl;
     } catch (error) {

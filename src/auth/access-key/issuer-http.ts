@@ -70,10 +70,12 @@ export function hostOf(url: string): string {
 }
 
 /**
- * `value` as a URL the service may send a secret or token to: absolute https, or plain http to a
- * loopback host (a sidecar, the simulator); no credentials in it. Undefined otherwise.
+ * `value` as a URL the service may send a secret or token to: absolute https, or plain http to a loopback
+ * host (a sidecar, the simulator) or to the configured issuer's own host when the operator configured it
+ * with http (the start-up checks allowed that: development, or ALLOW_INSECURE_CXONE_URLS). A document
+ * never downgrades what was configured. No credentials in it. Undefined otherwise.
  */
-export function trustedUrl(value: unknown): URL | undefined {
+export function trustedUrl(value: unknown, configuredIssuer: string): URL | undefined {
   if (typeof value !== 'string' || value.length > MAX_URL_CHARS) return undefined;
   let url: URL;
   try {
@@ -81,8 +83,19 @@ export function trustedUrl(value: unknown): URL | undefined {
   } catch {
     return undefined;
   }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  const secure =
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && (isLoopbackHost(url.hostname) || isPlainHttpIssuerHost(url, configuredIssuer)));
   return secure && !url.username && !url.password ? url : undefined;
+}
+
+function isPlainHttpIssuerHost(url: URL, configuredIssuer: string): boolean {
+  try {
+    const issuer = new URL(configuredIssuer);
+    return issuer.protocol === 'http:' && issuer.host === url.host;
+  } catch {
+    return false;
+  }
 }
 
 /** An object's own fields, or undefined for anything else (a string from an unparsable reply, an array). */

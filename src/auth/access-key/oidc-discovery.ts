@@ -25,9 +25,9 @@ export function parseDiscoveryDocument(data: unknown, configuredIssuer: string, 
   if (typeof issuer !== 'string' || withoutTrailingSlash(issuer) !== withoutTrailingSlash(configuredIssuer)) {
     throw invalid(`has no issuer or names another one than CXONE_ISSUER (${configuredIssuer})`);
   }
-  const tokenEndpoint = trustedUrl(document.token_endpoint);
+  const tokenEndpoint = trustedUrl(document.token_endpoint, configuredIssuer);
   if (!tokenEndpoint) throw invalid('has no usable token_endpoint (expected an absolute https URL)');
-  const jwksUri = trustedUrl(document.jwks_uri);
+  const jwksUri = trustedUrl(document.jwks_uri, configuredIssuer);
   if (!jwksUri) throw invalid('has no usable jwks_uri (expected an absolute https URL)');
   return { issuer, tokenEndpoint: tokenEndpoint.href, jwksUri: jwksUri.href };
 }

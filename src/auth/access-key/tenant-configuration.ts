@@ -1,5 +1,5 @@
 import { AuthErrorCode, AuthException } from '../auth.exception.js';
-import { objectOf, trustedUrl } from './issuer-http.js';
+import { hostOf, objectOf, trustedUrl } from './issuer-http.js';
 import { withoutTrailingSlash } from './oidc-discovery.js';
 
 export const TENANT_CONFIGURATION_PATH = '/.well-known/cxone-configuration';
@@ -8,7 +8,8 @@ export const TENANT_CONFIGURATION_PATH = '/.well-known/cxone-configuration';
  * The tenant's REST API base URL (no trailing slash) from its cxone-configuration document. The token
  * goes there with every call, so only https (or loopback) is accepted. Throws TenantConfigurationInvalid.
  */
-export function parseTenantConfiguration(data: unknown, tenantId: string, host: string): string {
+export function parseTenantConfiguration(data: unknown, tenantId: string, configuredIssuer: string): string {
+  const host = hostOf(configuredIssuer);
   const invalid = (problem: string) =>
     new AuthException(
       AuthErrorCode.TenantConfigurationInvalid,
@@ -19,7 +20,7 @@ export function parseTenantConfiguration(data: unknown, tenantId: string, host: 
   if (document.tenantId !== undefined && document.tenantId !== tenantId) {
     throw invalid('describes another tenant');
   }
-  const apiEndpoint = trustedUrl(document.api_endpoint);
+  const apiEndpoint = trustedUrl(document.api_endpoint, configuredIssuer);
   if (!apiEndpoint) throw invalid('has no usable api_endpoint (expected an absolute https URL)');
   if (apiEndpoint.search || apiEndpoint.hash) throw invalid('has an api_endpoint with a query or fragment');
   return withoutTrailingSlash(apiEndpoint.href);
