@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { AccessKeyTokenSource } from './auth/access-key/access-key.token-source.js';
 import { ClientCredentialsTokenSource } from './auth/client-credentials.token-source.js';
 import type { TokenSource } from './auth/token-source.js';
 import type { AppConfig } from './config/app-config.js';
@@ -38,7 +39,7 @@ export function outsideSystems(config: AppConfig): OutsideSystems {
 
 const TOKEN_SOURCES: Record<AppConfig['cxone']['auth'], Type<TokenSource>> = {
   'client-credentials': ClientCredentialsTokenSource,
-  'access-key': ClientCredentialsTokenSource,
+  'access-key': AccessKeyTokenSource,
 };
 
 const KNOWLEDGE_SOURCES: Record<AppConfig['knowledge']['provider'], Type<KnowledgeSource>> = {

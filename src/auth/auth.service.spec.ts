@@ -125,6 +125,31 @@ describe(AuthService.name, () => {
     expect(requestToken.mock.calls.length).toBeLessThanOrEqual(1 + 60 / 2.5);
   });
 
+  it('retries an answer it cannot trust as gently as refused credentials', async () => {
+    requestToken.mockRejectedValue(new AuthException(AuthErrorCode.IdTokenRejected, 'bad signature'));
+    await expect(sut.getToken()).rejects.toMatchObject({ code: AuthErrorCode.IdTokenRejected });
+    expect(requestToken).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requestToken.mock.calls.length).toBeLessThanOrEqual(1 + 60 / 2.5);
+    expect(sut.status()).toMatchObject({ valid: false, lastError: AuthErrorCode.IdTokenRejected });
+  });
+
+  it('retries an unreachable issuer at once, like the token endpoint', async () => {
+    requestToken
+      .mockRejectedValueOnce(new AuthException(AuthErrorCode.IssuerUnavailable, 'discovery down'))
+      .mockImplementation(issue(3600));
+    const pending = sut.getToken();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await pending).toBe('token-1');
+  });
+
+  it('does not turn an absurd token lifetime into a refresh loop', async () => {
+    requestToken.mockImplementation(issue(1e10));
+    await sut.getToken();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(requestToken).toHaveBeenCalledTimes(1);
+  });
+
   it('warns about the first failures, then logs one error naming the endpoint, then stays quiet', async () => {
     const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const error = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);

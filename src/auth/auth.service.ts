@@ -3,7 +3,7 @@ import { BehaviorSubject, type Observable } from 'rxjs';
 import { backoffDelay } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
 import { FailureStreak } from '../common/failure-streak.js';
-import { AuthErrorCode, AuthException } from './auth.exception.js';
+import { AuthErrorCode, AuthException, REFUSED_AUTH_ERRORS, TRANSIENT_AUTH_ERRORS } from './auth.exception.js';
 import { TOKEN_SOURCE, type TokenSource } from './token-source.js';
 
 export interface TokenStatus {
@@ -36,6 +36,8 @@ const WITHOUT_TOKEN_RETRY = { initialMs: 250, maxMs: 1000 };
 const WITH_TOKEN_RETRY = { initialMs: 1000, maxMs: 30_000 };
 /** Refused credentials do not mend by asking faster, and hammering may lock the client out. */
 const REFUSED_CREDENTIALS_RETRY = { initialMs: 5000, maxMs: 60_000 };
+/** setTimeout fires at once beyond this: an absurd token lifetime must not become a refresh loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Holds one OAuth token and keeps it fresh: cached, refreshed ahead of expiry in the background,
@@ -126,7 +128,7 @@ export class AuthService implements OnApplicationShutdown {
             ? error
             : new AuthException(AuthErrorCode.TokenEndpointUnavailable, 'token request failed');
         this.recordFailure(failure);
-        const retryable = failure.code === AuthErrorCode.TokenEndpointUnavailable;
+        const retryable = TRANSIENT_AUTH_ERRORS.has(failure.code);
         if (!retryable || attempt >= REFRESH_ATTEMPTS) {
           this.scheduleRetry(failure);
           throw failure;
@@ -159,7 +161,8 @@ export class AuthService implements OnApplicationShutdown {
     this.counters.increment('token_refresh_failures');
     const consequence = this.status().valid
       ? 'the held token stays in use until it expires'
-      : 'no valid token: the stream and REST calls wait for one';
+      : // Not `token: …`: the log scrubber would take the next word for a token and redact it.
+        'no valid token held, so the stream and REST calls wait for one';
     this.outage.failed(`Token refresh failed: ${failure.message}; ${consequence}`);
     this.publish();
   }
@@ -172,7 +175,7 @@ export class AuthService implements OnApplicationShutdown {
     this.retryStreak++;
     const now = Date.now();
     let delay: number;
-    if (failure.code === AuthErrorCode.InvalidCredentials) {
+    if (REFUSED_AUTH_ERRORS.has(failure.code)) {
       delay = backoffDelay(this.retryStreak, REFUSED_CREDENTIALS_RETRY);
     } else if (this.held && now < this.held.expiresAt) {
       const beforeExpiry = Math.max((this.held.expiresAt - now) / 2, WITHOUT_TOKEN_RETRY.initialMs);
@@ -187,7 +190,10 @@ export class AuthService implements OnApplicationShutdown {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(delayMs, 0));
+    this.refreshTimer = setTimeout(
+      () => void this.refresh().catch(() => undefined),
+      Math.min(Math.max(delayMs, 0), MAX_TIMER_MS),
+    );
     this.refreshTimer.unref();
   }
 

@@ -1,3 +1,4 @@
+import { GRANT_TYPES, ID_TOKEN_REJECTIONS, ISSUER_DOCUMENTS } from '../auth/access-key/access-key.labels.js';
 import type { FlushReason } from '../domain/utterance.js';
 import type { ExpertOutcome } from '../knowledge/expert/expert-knowledge.source.js';
 import type { CacheLookup } from '../knowledge/expert/expert-search-cache.js';
@@ -183,6 +184,10 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
   token_invalidated: counter('Access tokens rejected by CXone (401)'),
   token_valid: gauge('1 while a valid access token is held'),
   token_expires_in_seconds: gauge('Seconds until the held token expires'),
+  token_grants: counter('Access-key sign-ins and renewals granted, by OAuth grant', { grant: GRANT_TYPES }),
+  token_refresh_grants_refused: counter('Refresh tokens refused at renewal (the access key signed in again)'),
+  token_verification_failures: counter('id_tokens not trusted, by reason', { reason: ID_TOKEN_REJECTIONS }),
+  issuer_documents_rejected: counter('Unusable sign-in documents, by document', { document: ISSUER_DOCUMENTS }),
   // training feedback
   feedback_stored: counter('Verdicts written to the durable feedback store'),
   feedback_delivered: counter('Verdicts delivered to the training endpoint'),
