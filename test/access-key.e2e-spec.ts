@@ -2,15 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CxoneSimulator, DEFAULT_ACCESS_KEY, DEFAULT_TENANT_ID } from '../src/simulator/index.js';
+import { CxoneSimulator, DEFAULT_ACCESS_KEY, DEFAULT_EXPERT, DEFAULT_TENANT_ID } from '../src/simulator/index.js';
 import { AppProcess, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
 import { cardsFor, verdict } from './support/events.js';
 import { acceptedPush, askFor, bearersSeen, readiness } from './support/probes.js';
 
 /**
- * CXONE_AUTH=access-key against the simulator's real profile: OIDC discovery, the password and refresh
- * grants, id_tokens checked against its JWKS, the API host from cxone-configuration (CXONE_API_BASE_URL
- * unset). The access key secret comes from a file, as in a deployment.
+ * The real CXone profile end to end (CXONE_AUTH=access-key, KB_PROVIDER=expert) against the simulator:
+ * OIDC discovery, the password and refresh grants, id_tokens checked against its JWKS, the API host from
+ * cxone-configuration (CXONE_API_BASE_URL unset), knowledge from its Expert site. The access key secret
+ * comes from a file, as in a deployment.
  */
 const secretDir = mkdtempSync(join(tmpdir(), 'access-key-e2e-'));
 const simulators: CxoneSimulator[] = [];
@@ -27,6 +28,12 @@ async function startTenant(tokenTtlSeconds?: number): Promise<{ simulator: Cxone
     CXONE_ISSUER: simulator.issuer,
     CXONE_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY.id,
     CXONE_ACCESS_KEY_SECRET_FILE: secretFile,
+    // The whole real profile: knowledge from the simulated CXone Expert site too.
+    KB_PROVIDER: 'expert',
+    EXPERT_SITE_URL: simulator.issuer,
+    EXPERT_KEY: DEFAULT_EXPERT.key,
+    EXPERT_SECRET: DEFAULT_EXPERT.secret,
+    EXPERT_USER: DEFAULT_EXPERT.user,
   });
   const app = await new AppProcess(env).start();
   apps.push(app);
@@ -85,11 +92,13 @@ describe('access-key sign-in (e2e)', () => {
     expect(app.logs).toMatch(/Signed in with the password grant at 127\.0\.0\.1:\d+ as tenant 11eb0000-/);
   });
 
-  it('gets cards for a turn from the API host it found, and delivers a verdict', async () => {
+  it('gets cards for a turn from the Expert site and pushes them to the API host it found, and delivers a verdict', async () => {
     askFor(simulator, 'ak-turn-1');
     const push = await acceptedPush(simulator, 'ak-turn-1');
     expect(push.headers.authorization).toMatch(/^Bearer \S+/);
     const [card] = cardsFor(simulator, 'ak-turn-1')[0].body.insights;
+    expect(card.id).toBe(`expert-${simulator.expertPageId('kb-tel-001')}`);
+    expect(simulator.received.expertQueries.length).toBeGreaterThanOrEqual(1);
 
     simulator.send(verdict('ak-turn-1', card.id, true));
     const delivered = await simulator.waitFor(

@@ -56,6 +56,22 @@ describe('lifecycle (e2e)', () => {
     expect(app.logs).toMatch(/Pushed \d+ card\(s\) for interaction demo-1-/);
   });
 
+  it('runs the sandbox as a real tenant with SANDBOX_PROFILE=cxone: access-key sign-in and Expert cards', async () => {
+    const app = track(
+      await new AppProcess({
+        NODE_ENV: 'development',
+        SANDBOX_DEMO: 'true',
+        SANDBOX_PROFILE: 'cxone',
+        LOG_LEVEL: 'info',
+      }).start(),
+    );
+    await app.waitForReady();
+    expect(app.logs).toContain('(profile cxone)');
+    expect(app.logs).toMatch(/Signed in with the password grant/);
+    await waitFor(() => app.logs.includes('Agent desktop received cards'), 30_000, 'cards on the agent desktop');
+    expect(app.logs).toMatch(/Pushed \d+ card\(s\) for interaction demo-1-/);
+  });
+
   it('on SIGTERM goes unready, flushes buffered speech, finishes the push and exits 0', async () => {
     const simulator = track(new CxoneSimulator({ clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET }));
     await simulator.start();
