@@ -99,7 +99,7 @@ export class AuthService implements OnApplicationShutdown {
   invalidate(rejected: string): void {
     if (this.held?.value !== rejected) return;
     this.logger.warn('CXone rejected the access token; refreshing');
-    this.counters.increment('token_invalidated');
+    this.counters.count('token_invalidated');
     this.held = undefined;
     this.publish();
     // Readiness needs a valid token even when no call is waiting for one.
@@ -146,7 +146,7 @@ export class AuthService implements OnApplicationShutdown {
     this.refreshes++;
     this.retryStreak = 0;
     this.lastError = undefined;
-    this.counters.increment('token_refreshes');
+    this.counters.count('token_refreshes');
     const obtained = `Access token obtained, valid for ${expiresInSeconds}s`;
     if (this.outage.count > 0) this.outage.recovered(obtained);
     else this.logger.log(obtained);
@@ -158,7 +158,7 @@ export class AuthService implements OnApplicationShutdown {
   private recordFailure(failure: AuthException): void {
     this.failures++;
     this.lastError = failure.code;
-    this.counters.increment('token_refresh_failures');
+    this.counters.count('token_refresh_failures');
     const consequence = this.status().valid
       ? 'the held token stays in use until it expires'
       : // Not `token: …`: the log scrubber would take the next word for a token and redact it.

@@ -3,10 +3,14 @@ import { Counter, Gauge, Histogram, type Registry, Registry as PromRegistry } fr
 import {
   catalogSpec,
   exportedName,
+  type HistogramName,
   knownLabelSets,
+  type LabelledCounter,
+  type LabelsOf,
   LATENCY_BUCKETS,
   METRIC_CATALOG,
   type MetricSpec,
+  type UnlabelledCounter,
 } from '../metrics/metric-catalog.js';
 
 /** Injection token of the prom-client registry the service exports on `GET /metrics`. */
@@ -36,12 +40,16 @@ interface Tracked {
   value: number;
 }
 
+/** Values of one label memoised per series (closed sets in practice; a bound all the same). */
+const MAX_MEMOISED_VALUES = 64;
+
 /** The Counters instances feeding each registered prom-client counter (several may share a registry). */
 const SOURCES = new WeakMap<Counter, Set<Counters>>();
 
 /**
- * The service's counters, backed by prom-client: `increment('name{label="v"}')` counts in process (health
- * details and tests read `get`/`snapshot`) and is exported as `agent_assist_name_total{label="v"}`. Every
+ * The service's counters, backed by prom-client: `count(name, labels)` (names and label values checked by
+ * tsc against METRIC_CATALOG) counts in process (health details and tests read `get`/`snapshot` by the
+ * series `name{label="v"}`) and is exported as `agent_assist_name_total{label="v"}`. Every
  * series of METRIC_CATALOG is registered at construction, at 0 for each known label combination; a series
  * missing from it is registered on first use, with the label names of that use. The hot path only adds to
  * a number; prom-client reads the counts at scrape time. `observe` feeds histograms the same way, and
@@ -52,6 +60,8 @@ export class Counters {
   private readonly tracked = new Map<string, Tracked>();
   private readonly byMetric = new Map<string, Tracked[]>();
   private readonly observers = new Map<string, Observe>();
+  private readonly labelNamesByName = new Map<string, string[]>();
+  private readonly oneLabelSeries = new Map<string, Map<string, string>>();
   readonly registry: Registry;
 
   constructor(@Optional() @Inject(METRICS_REGISTRY) registry?: Registry) {
@@ -63,9 +73,50 @@ export class Counters {
     }
   }
 
-  increment(series: string, by = 1): void {
+  /** Counts `by` (default 1) on a catalog counter: `count('stream_reconnects')`, `count('utterances', { reason })`. */
+  count(name: UnlabelledCounter, by?: number): void;
+  count<N extends LabelledCounter>(name: N, labels: LabelsOf<N>, by?: number): void;
+  count(name: string, labelsOrBy?: Readonly<Record<string, string>> | number, by = 1): void {
+    if (typeof labelsOrBy === 'object') this.increment(this.seriesOf(name, labelsOrBy), by);
+    else this.increment(name, labelsOrBy ?? by);
+  }
+
+  /** Records one observation (seconds for latencies) in a catalog histogram. */
+  observe<N extends HistogramName>(name: N, labels: LabelsOf<N>, value: number): void {
+    this.observeSeries(this.seriesOf(name, labels), value);
+  }
+
+  private increment(series: string, by: number): void {
     const entry = this.tracked.get(series) ?? this.track(series);
     entry.value += by;
+  }
+
+  /** `name{a="x",b="y"}` in the catalog's label order; one-label series are memoised (the hot path). */
+  private seriesOf(name: string, labels: Readonly<Record<string, string>>): string {
+    const names = this.labelNames(name);
+    if (names.length === 0) return name;
+    if (names.length === 1) {
+      const value = labels[names[0]];
+      let byValue = this.oneLabelSeries.get(name);
+      if (!byValue) this.oneLabelSeries.set(name, (byValue = new Map()));
+      let series = byValue.get(value);
+      if (series === undefined && byValue.size < MAX_MEMOISED_VALUES) {
+        series = `${name}{${names[0]}="${value}"}`;
+        byValue.set(value, series);
+      }
+      return series ?? `${name}{${names[0]}="${value}"}`;
+    }
+    return `${name}{${names.map((label) => `${label}="${labels[label]}"`).join(',')}}`;
+  }
+
+  private labelNames(name: string): string[] {
+    let names = this.labelNamesByName.get(name);
+    if (!names) {
+      const spec = catalogSpec(name, 'counter') ?? catalogSpec(name, 'histogram');
+      names = spec ? Object.keys(spec.labels) : [];
+      this.labelNamesByName.set(name, names);
+    }
+    return names;
   }
 
   get(series: string): number {
@@ -80,8 +131,7 @@ export class Counters {
     return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  /** Records one observation (seconds for latencies) in the histogram `agent_assist_<name>{labels}`. */
-  observe(series: string, value: number, buckets: readonly number[] = LATENCY_BUCKETS): void {
+  private observeSeries(series: string, value: number, buckets: readonly number[] = LATENCY_BUCKETS): void {
     let observe = this.observers.get(series);
     if (!observe) {
       const { name, labels } = parseSeries(series);

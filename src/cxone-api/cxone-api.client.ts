@@ -6,12 +6,13 @@ import { parseRetryAfter } from '../common/backoff.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiErrorCode, CxoneApiException } from './cxone-api.exception.js';
+import type { CallOutcome, CxoneOperation } from '../metrics/metric-catalog.js';
 import { type HttpReply, HttpTransport } from './http-transport.js';
 import { decideRetry, HttpStatusError } from './retry-decision.js';
 
 export interface ApiCall {
   /** Short name for logs and counters, e.g. `knowledge-search`. */
-  operation: string;
+  operation: CxoneOperation;
   method: 'GET' | 'POST';
   path: string;
   params?: Record<string, string | number>;
@@ -56,7 +57,7 @@ export class CxoneApiClient {
     let tokenUsed = '';
     const maxAttempts = call.maxAttempts ?? this.maxAttempts;
     const startedAt = performance.now();
-    let outcome: string | undefined;
+    let outcome: CallOutcome | undefined;
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
     const headers: Record<string, string> = { ...JSON_HEADERS, ...call.headers };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -86,11 +87,11 @@ export class CxoneApiClient {
           switch (decision.kind) {
             case 'refresh-token':
               tokenRefreshed = true;
-              this.counters.increment(`http_retries{operation="${call.operation}",cause="unauthorized"}`);
+              this.counters.count('http_retries', { operation: call.operation, cause: 'unauthorized' });
               this.auth.invalidate(tokenUsed);
               return timer(0);
             case 'retry':
-              this.counters.increment(`http_retries{operation="${call.operation}",cause="${decision.cause}"}`);
+              this.counters.count('http_retries', { operation: call.operation, cause: decision.cause });
               this.logger.debug({
                 msg: `${call.operation}: ${decision.cause}, retry ${failures} in ${decision.delayMs} ms`,
                 operation: call.operation,
@@ -129,10 +130,11 @@ export class CxoneApiClient {
     throw new HttpStatusError(reply.status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   }
 
-  private record(operation: string, outcome: string, startedAt: number): void {
-    this.counters.increment(`cxone_requests{operation="${operation}",outcome="${outcome}"}`);
+  private record(operation: CxoneOperation, outcome: CallOutcome, startedAt: number): void {
+    this.counters.count('cxone_requests', { operation, outcome });
     this.counters.observe(
-      `cxone_request_duration_seconds{operation="${operation}",outcome="${outcome}"}`,
+      'cxone_request_duration_seconds',
+      { operation, outcome },
       (performance.now() - startedAt) / 1000,
     );
   }
@@ -152,7 +154,7 @@ export class CxoneApiClient {
     retryAfterMs?: number,
     attempts = 1,
   ): CxoneApiException {
-    this.counters.increment(`http_failures{operation="${call.operation}",cause="${cause}"}`);
+    this.counters.count('http_failures', { operation: call.operation, cause });
     const statusText = status ? `HTTP ${status}` : 'no answer';
     switch (cause) {
       case 'forbidden':
@@ -196,7 +198,7 @@ export class CxoneApiClient {
   }
 }
 
-const OUTCOMES: Record<CxoneApiErrorCode, string> = {
+const OUTCOMES: Record<CxoneApiErrorCode, CallOutcome> = {
   [CxoneApiErrorCode.Forbidden]: 'forbidden',
   [CxoneApiErrorCode.Unauthorized]: 'unauthorized',
   [CxoneApiErrorCode.Rejected]: 'rejected',
@@ -204,7 +206,7 @@ const OUTCOMES: Record<CxoneApiErrorCode, string> = {
   [CxoneApiErrorCode.NoToken]: 'no-token',
 };
 
-function outcomeOf(error: unknown): string {
+function outcomeOf(error: unknown): CallOutcome {
   return error instanceof CxoneApiException ? OUTCOMES[error.code] : 'error';
 }
 

@@ -62,7 +62,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     const key = idempotencyKey(feedback);
     const label = describeVerdict(feedback);
     if (this.store.stats().pending >= this.maxPending) {
-      this.counters.increment('feedback_refused_backlog_full');
+      this.counters.count('feedback_refused_backlog_full');
       this.logger.error({
         msg: `Feedback backlog full (${this.maxPending} pending); verdict NOT stored: ${label}`,
         ...aboutVerdict(feedback),
@@ -73,7 +73,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     try {
       stored = this.store.add(key, feedback);
     } catch (error) {
-      this.counters.increment('feedback_store_failures');
+      this.counters.count('feedback_store_failures');
       this.logger.error({
         msg: `Feedback store write failed; verdict NOT stored: ${label}: ${(error as Error).message}`,
         ...aboutVerdict(feedback),
@@ -81,11 +81,11 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     if (!stored) {
-      this.counters.increment('feedback_duplicates');
+      this.counters.count('feedback_duplicates');
       this.logger.warn({ msg: `Duplicate verdict ignored (already stored): ${label}`, ...aboutVerdict(feedback) });
       return;
     }
-    this.counters.increment('feedback_stored');
+    this.counters.count('feedback_stored');
     this.deliverDue();
   }
 
@@ -133,13 +133,13 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     try {
       await lastValueFrom(this.training.send(entry.feedback, entry.key), { defaultValue: undefined });
       this.store.markDelivered(entry.key);
-      this.counters.increment('feedback_delivered');
+      this.counters.count('feedback_delivered');
       this.logger.log({ msg: `Training feedback delivered: ${label}`, ...aboutVerdict(entry.feedback) });
     } catch (error) {
       const failure = error as Error;
       if (failure instanceof CxoneApiException && PERMANENT.has(failure.code)) {
         this.store.deadLetter(entry.key, attempts, failure.message);
-        this.counters.increment('feedback_dead_letters');
+        this.counters.count('feedback_dead_letters');
         this.logger.error({
           msg: `Training feedback refused for good, moved to dead letters: ${label}: ${failure.message}`,
           ...aboutVerdict(entry.feedback),
@@ -148,7 +148,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
         const retryAfterMs = failure instanceof CxoneApiException ? (failure.retryAfterMs ?? 0) : 0;
         const delay = Math.max(backoffDelay(attempts, REDELIVERY_BACKOFF), retryAfterMs);
         this.store.reschedule(entry.key, attempts, Date.now() + delay, failure.message);
-        this.counters.increment('feedback_redeliveries');
+        this.counters.count('feedback_redeliveries');
         this.logger.warn({
           msg:
             `Training feedback not delivered in delivery round ${attempts} (${failure.message}); ` +

@@ -46,9 +46,9 @@ export class InsightsService {
           cards.map((card) => card.id),
         );
         const latencyMs = Date.now() - utterance.flushedAt;
-        this.counters.increment('cards_pushed', cards.length);
+        this.counters.count('cards_pushed', cards.length);
         // End to end: from the flush trigger (TURN_END, silence…) to the cards accepted by CXone.
-        this.counters.observe('assist_e2e_latency_seconds', latencyMs / 1000);
+        this.counters.observe('assist_e2e_latency_seconds', {}, latencyMs / 1000);
         this.logger.log({
           msg:
             `Pushed ${cards.length} card(s) for interaction ${utterance.interactionId} ` +

@@ -20,10 +20,10 @@ export type MetricType = 'counter' | 'histogram' | 'gauge';
 /** Label name → the values known in advance, in the order the code writes the labels. */
 export type MetricLabels = Readonly<Record<string, readonly string[]>>;
 
-export interface MetricSpec {
-  readonly type: MetricType;
+export interface MetricSpec<T extends MetricType = MetricType, L extends MetricLabels = MetricLabels> {
+  readonly type: T;
   readonly help: string;
-  readonly labels: MetricLabels;
+  readonly labels: L;
 }
 
 /**
@@ -42,6 +42,7 @@ type GiveUpCause = Extract<RetryDecision, { kind: 'give-up' }>['cause'] | 'no-to
 
 /** The `operation` of every CxoneApiClient call (the adapters' `operation:`). */
 export const OPERATIONS = ['knowledge-search', 'cards-push', 'training-feedback'] as const;
+export type CxoneOperation = (typeof OPERATIONS)[number];
 /** A 401 retries as `unauthorized` after a token refresh; the others are decideRetry's. */
 const RETRY_CAUSES = allOf<RetryCause | 'unauthorized'>()([
   'rate-limited',
@@ -52,7 +53,9 @@ const RETRY_CAUSES = allOf<RetryCause | 'unauthorized'>()([
 ]);
 const FAILURE_CAUSES = allOf<GiveUpCause>()(['forbidden', 'unauthorized', 'rejected', 'exhausted', 'no-token']);
 /** `error`: not a CXone failure (a bug); `cancelled`: unsubscribed before the end (a card dropped late). */
-const OUTCOMES = allOf<GiveUpCause | 'success' | 'error' | 'cancelled'>()([
+/** How a whole CXone REST call ended. */
+export type CallOutcome = GiveUpCause | 'success' | 'error' | 'cancelled';
+const OUTCOMES = allOf<CallOutcome>()([
   'success',
   'forbidden',
   'unauthorized',
@@ -102,17 +105,31 @@ const FLUSH_REASONS = allOf<FlushReason>()([
 const PII_KINDS = allOf<PiiKind>()(['card', 'ssn', 'email', 'phone', 'iban', 'account', 'dob']);
 export const STREAM_STATES = allOf<EventSourceState>()(['idle', 'connecting', 'open', 'reconnecting', 'stopped']);
 
-const counter = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'counter', help, labels });
-const histogram = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'histogram', help, labels });
-const gauge = (help: string, labels: MetricLabels = {}): MetricSpec => ({ type: 'gauge', help, labels });
+type NoLabels = Readonly<Record<never, readonly string[]>>;
+
+function counter(help: string): MetricSpec<'counter', NoLabels>;
+function counter<const L extends MetricLabels>(help: string, labels: L): MetricSpec<'counter', L>;
+function counter(help: string, labels: MetricLabels = {}): MetricSpec<'counter'> {
+  return { type: 'counter', help, labels };
+}
+function histogram(help: string): MetricSpec<'histogram', NoLabels>;
+function histogram<const L extends MetricLabels>(help: string, labels: L): MetricSpec<'histogram', L>;
+function histogram(help: string, labels: MetricLabels = {}): MetricSpec<'histogram'> {
+  return { type: 'histogram', help, labels };
+}
+function gauge(help: string): MetricSpec<'gauge', NoLabels>;
+function gauge<const L extends MetricLabels>(help: string, labels: L): MetricSpec<'gauge', L>;
+function gauge(help: string, labels: MetricLabels = {}): MetricSpec<'gauge'> {
+  return { type: 'gauge', help, labels };
+}
 
 /**
- * Every series of the service, by the name the code uses (`increment('name{label="v"}')`, `observe`,
- * `registerGauge`). Counters and histograms are exported from the first scrape, at 0 for every
+ * Every series of the service, by the name the code uses (`counters.count(name, labels)`, `observe`,
+ * `registerGauge`): the names and the label values the code may pass are checked by tsc from here. Counters and histograms are exported from the first scrape, at 0 for every
  * combination of their known label values, so `increase(...) > 0` alerts see the first event. Adding a
  * series is one line here; the docs may only name series listed here (metric-catalog.spec.ts).
  */
-export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
+export const METRIC_CATALOG = {
   // stream
   stream_events: counter('Valid stream events received, by type', { type: EVENT_TYPES }),
   stream_invalid_frames: counter('Stream frames skipped as invalid, by reason', { reason: FRAME_REJECTIONS }),
@@ -199,11 +216,29 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricSpec>> = {
   feedback_pending: gauge('Verdicts stored and not yet delivered'),
   feedback_oldest_pending_seconds: gauge('Age of the oldest undelivered verdict'),
   feedback_dead_lettered: gauge('Verdicts held in the dead-letter table'),
-};
+} as const satisfies Record<string, MetricSpec>;
+
+type Catalog = typeof METRIC_CATALOG;
+type NamesOf<T extends MetricType> = { [N in keyof Catalog]: Catalog[N]['type'] extends T ? N : never }[keyof Catalog];
+/** A label's values: the known ones where the list is closed (a tuple of literals), any text otherwise. */
+type LabelValue<V> = V extends readonly (infer E extends string)[] ? (string extends E ? string : E) : string;
+type LabelsOfSpec<S> = S extends { labels: infer L } ? { readonly [K in keyof L]: LabelValue<L[K]> } : never;
+
+export type CounterName = NamesOf<'counter'>;
+export type HistogramName = NamesOf<'histogram'>;
+export type GaugeName = NamesOf<'gauge'>;
+/** The labels a series takes, with the values tsc allows for each. */
+export type LabelsOf<N extends keyof Catalog> = LabelsOfSpec<Catalog[N]>;
+/** Series without labels, and series with: `count(name)` and `count(name, labels)`. */
+export type UnlabelledCounter = {
+  [N in CounterName]: keyof Catalog[N]['labels'] extends never ? N : never;
+}[CounterName];
+export type LabelledCounter = Exclude<CounterName, UnlabelledCounter>;
 
 /** The catalog entry of `name` if it is a series of that type. */
 export function catalogSpec(name: string, type: MetricType): MetricSpec | undefined {
-  const spec = Object.hasOwn(METRIC_CATALOG, name) ? METRIC_CATALOG[name] : undefined;
+  const catalog: Readonly<Record<string, MetricSpec>> = METRIC_CATALOG;
+  const spec = Object.hasOwn(catalog, name) ? catalog[name] : undefined;
   return spec?.type === type ? spec : undefined;
 }
 

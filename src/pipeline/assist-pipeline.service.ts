@@ -125,7 +125,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
           // Every step catches its own failures; reaching here is a bug. Liveness reports it so the
           // orchestrator restarts the pod instead of leaving it connected but deaf.
           this.failure = error.message;
-          this.counters.increment('pipeline_failures');
+          this.counters.count('pipeline_failures');
           this.logger.error(`Assist pipeline stopped: ${error.message}`);
           resolve();
         },
@@ -166,9 +166,9 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
 
   /** Counts every utterance by flush reason; true when it should be searched. */
   private countUtterance(utterance: Utterance): boolean {
-    this.counters.increment(`utterances{reason="${utterance.reason}"}`);
+    this.counters.count('utterances', { reason: utterance.reason });
     const searchable = this.knowledge.isSearchable(utterance);
-    if (!searchable) this.counters.increment('utterances_not_searched{cause="speaker"}');
+    if (!searchable) this.counters.count('utterances_not_searched', { cause: 'speaker' });
     return searchable;
   }
 
@@ -197,7 +197,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   }
 
   private dropLate(utterance: Utterance, step: 'searching' | 'pushing'): void {
-    this.counters.increment(`cards_dropped_late{step="${step}"}`);
+    this.counters.count('cards_dropped_late', { step });
     this.overload.warn(`cards dropped late (${step})`, {
       msg:
         `Cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}) dropped: ` +
@@ -209,7 +209,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   }
 
   private shed(utterance: Utterance, cause: ShedCause): void {
-    this.counters.increment(`searches_shed{cause="${cause}"}`);
+    this.counters.count('searches_shed', { cause });
     const why =
       cause === 'queue-full'
         ? `${this.searchQueue.queued} searches already wait (KB_MAX_QUEUED)`
@@ -223,7 +223,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   }
 
   private skip(utterance: Utterance, error: Error): Observable<never> {
-    this.counters.increment('assist_failures');
+    this.counters.count('assist_failures');
     this.logger.warn({
       msg: `No cards for interaction ${utterance.interactionId} (utterance ${utterance.seq}): ${error.message}`,
       interactionId: utterance.interactionId,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PiiKind } from './pii-kinds.js';
 import { LRUCache } from 'lru-cache';
 import { ConfigService } from '@nestjs/config';
 import type { Utterance } from '../domain/utterance.js';
@@ -40,7 +41,9 @@ export class PrivacyService {
     const { text, found, carry } = redactUtterance(utterance.text, this.carries.get(interactionId));
     this.carries.delete(interactionId);
     if (carry) this.remember(interactionId, carry);
-    for (const [kind, count] of Object.entries(found)) this.counters.increment(`pii_redactions{kind="${kind}"}`, count);
+    for (const [kind, count] of Object.entries(found) as [PiiKind, number][]) {
+      this.counters.count('pii_redactions', { kind }, count);
+    }
     return text === utterance.text ? utterance : { ...utterance, text };
   }
 

@@ -123,7 +123,7 @@ export class SandboxRequestGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const reason = refusalOf(request, this.isAllowedHost);
     if (!reason) return true;
-    this.counters.increment(`sandbox_requests_refused{reason="${reason}"}`);
+    this.counters.count('sandbox_requests_refused', { reason });
     const path = (request.path ?? request.url ?? '').split('?')[0].slice(0, MAX_LOGGED_HEADER_CHARS);
     this.logger.warn({
       msg: `Sandbox request refused (${reason}): ${request.method} ${path}`,

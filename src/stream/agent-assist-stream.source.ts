@@ -136,7 +136,7 @@ export class AgentAssistStreamSource implements EventSource {
       refusedWith = status;
       response.resume();
       if (status === 401) this.auth.invalidate(token);
-      this.counters.increment(`stream_handshake_failures{status="${status}"}`);
+      this.counters.count('stream_handshake_failures', { status: String(status) });
       this.logger.warn(`Stream handshake refused with HTTP ${status}${status === 401 ? '; refreshing the token' : ''}`);
       this.setStatus({ lastError: `handshake HTTP ${status}` });
       socket.terminate();
@@ -153,7 +153,7 @@ export class AgentAssistStreamSource implements EventSource {
       // ws error messages can quote the request; keep only the code.
       this.setStatus({ lastError: error.code ?? 'socket error' });
       if (error.code === MESSAGE_TOO_BIG) {
-        this.counters.increment('stream_invalid_frames{reason="oversized"}');
+        this.counters.count('stream_invalid_frames', { reason: 'oversized' });
         this.logger.warn('Skipped a stream frame: oversized beyond the socket limit; the socket closes and reconnects');
       }
     });
@@ -162,12 +162,12 @@ export class AgentAssistStreamSource implements EventSource {
       if (this.socket === socket) this.socket = undefined;
       if (this.stopped) return;
       if (openedAt !== undefined) {
-        this.counters.increment('stream_disconnects');
+        this.counters.count('stream_disconnects');
         this.logger.warn(`Stream closed (code ${code}); reconnecting`);
         this.setStatus({ lastCloseCode: code });
         return this.scheduleReconnect({ kind: 'closed-after-open', openForMs: Date.now() - openedAt });
       }
-      this.counters.increment('stream_connect_failures');
+      this.counters.count('stream_connect_failures');
       this.scheduleReconnect(refusedWith === 401 ? { kind: 'handshake-unauthorized' } : { kind: 'connect-failed' });
     });
   }
@@ -190,7 +190,7 @@ export class AgentAssistStreamSource implements EventSource {
     // Hot path: noted in place rather than emitted for every frame.
     this.statusSubject.value.lastMessageAt = Date.now();
     if (!parsed.ok) {
-      this.counters.increment(`stream_invalid_frames{reason="${parsed.reason}"}`);
+      this.counters.count('stream_invalid_frames', { reason: parsed.reason });
       this.rejectedFrameLog.maybeLog(parsed.reason, (suppressed) =>
         this.logger.warn(
           `Skipped a stream frame: ${parsed.reason}${parsed.detail ? ` (${parsed.detail})` : ''}` +
@@ -199,14 +199,14 @@ export class AgentAssistStreamSource implements EventSource {
       );
       return;
     }
-    this.counters.increment(`stream_events{type="${parsed.event.type}"}`);
+    this.counters.count('stream_events', { type: parsed.event.type });
     this.eventsSubject.next(parsed.event);
   }
 
   private scheduleReconnect(outcome: AttemptOutcome): void {
     if (this.stopped) return;
     const delay = this.reconnect.next(outcome);
-    this.counters.increment('stream_reconnects');
+    this.counters.count('stream_reconnects');
     this.setStatus({ state: 'reconnecting', reconnects: this.status().reconnects + 1 });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
@@ -217,7 +217,7 @@ export class AgentAssistStreamSource implements EventSource {
     socket.on('pong', () => (alive = true));
     this.heartbeat = setInterval(() => {
       if (!alive) {
-        this.counters.increment('stream_dead_sockets');
+        this.counters.count('stream_dead_sockets');
         this.logger.warn('Stream peer stopped answering pings; dropping the socket');
         socket.terminate();
         return;

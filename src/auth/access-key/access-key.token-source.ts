@@ -73,7 +73,7 @@ export class AccessKeyTokenSource implements TokenSource {
     }
     this.refreshToken = tokens.refreshToken;
     const apiBaseUrl = await this.locateApis(tenantId);
-    this.counters.increment(`token_grants{grant="${grant}"}`);
+    this.counters.count('token_grants', { grant });
     const signedIn = `with the ${grant} grant at ${hostOf(metadata.tokenEndpoint)} as tenant ${tenantId}; CXone APIs at ${hostOf(apiBaseUrl)}`;
     if (grant === 'password') this.logger.log(`Signed in ${signedIn}`);
     else this.logger.debug(`Renewed the access token ${signedIn}`);
@@ -95,7 +95,7 @@ export class AccessKeyTokenSource implements TokenSource {
         if (!(error instanceof AuthException) || error.code !== AuthErrorCode.InvalidCredentials) throw error;
         // Expired, revoked or already used: the access key signs in afresh.
         this.refreshToken = undefined;
-        this.counters.increment('token_refresh_grants_refused');
+        this.counters.count('token_refresh_grants_refused');
         this.logger.warn(`${error.message}; signing in with the access key instead`);
       }
     }
@@ -153,7 +153,7 @@ export class AccessKeyTokenSource implements TokenSource {
         return held.metadata;
       }
       if (error instanceof AuthException && error.code === AuthErrorCode.DiscoveryInvalid) {
-        this.counters.increment('issuer_documents_rejected{document="discovery"}');
+        this.counters.count('issuer_documents_rejected', { document: 'discovery' });
       }
       throw error;
     }
@@ -193,7 +193,7 @@ export class AccessKeyTokenSource implements TokenSource {
       return baseUrl;
     } catch (error) {
       if (error instanceof AuthException && error.code !== AuthErrorCode.IssuerUnavailable) {
-        this.counters.increment('issuer_documents_rejected{document="cxone-configuration"}');
+        this.counters.count('issuer_documents_rejected', { document: 'cxone-configuration' });
       }
       throw error;
     }

@@ -128,14 +128,14 @@ export class IdTokenVerifier {
       return keys;
     } catch (error) {
       if (error instanceof AuthException && error.code === AuthErrorCode.JwksInvalid) {
-        this.counters.increment('issuer_documents_rejected{document="jwks"}');
+        this.counters.count('issuer_documents_rejected', { document: 'jwks' });
       }
       throw error;
     }
   }
 
   private rejected(reason: IdTokenRejection, host: string): AuthException {
-    this.counters.increment(`token_verification_failures{reason="${reason}"}`);
+    this.counters.count('token_verification_failures', { reason });
     return new AuthException(
       AuthErrorCode.IdTokenRejected,
       `id_token from ${host} rejected (${reason}): ${EXPLANATIONS[reason]}; its tenant is not trusted`,

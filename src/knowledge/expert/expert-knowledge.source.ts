@@ -79,7 +79,7 @@ export class ExpertKnowledgeSource implements KnowledgeSource {
     return this.cache.lookup(
       `${query.pageSize}\n${text}`,
       () => this.searchExpert(text, query.pageSize),
-      (lookup: CacheLookup) => this.counters.increment(`knowledge_cache{result="${lookup}"}`),
+      (lookup: CacheLookup) => this.counters.count('knowledge_cache', { result: lookup }),
     );
   }
 
@@ -102,7 +102,7 @@ export class ExpertKnowledgeSource implements KnowledgeSource {
           if (decision.kind === 'give-up') return throwError(() => giveUp(decision, error, failures));
           // Never asked for (tokenRefreshed above): there is no token to refresh, so the error stands.
           if (decision.kind === 'refresh-token') return throwError(() => error);
-          this.counters.increment(`expert_retries{cause="${decision.cause}"}`);
+          this.counters.count('expert_retries', { cause: decision.cause });
           return timer(decision.delayMs);
         },
       }),
@@ -153,11 +153,8 @@ export class ExpertKnowledgeSource implements KnowledgeSource {
   }
 
   private record(outcome: ExpertOutcome, startedAt: number): void {
-    this.counters.increment(`expert_requests{outcome="${outcome}"}`);
-    this.counters.observe(
-      `expert_request_duration_seconds{outcome="${outcome}"}`,
-      (performance.now() - startedAt) / 1000,
-    );
+    this.counters.count('expert_requests', { outcome });
+    this.counters.observe('expert_request_duration_seconds', { outcome }, (performance.now() - startedAt) / 1000);
   }
 }
 
