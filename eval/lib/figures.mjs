@@ -1,0 +1,109 @@
+// From played turns to the figures: what each turn got, then the shares the issue asks for.
+import { NEEDY_KINDS } from './relevance-set.mjs';
+
+const ratio = (hits, total) => ({ hits, total, value: total === 0 ? NaN : hits / total });
+
+/**
+ * One row per played turn: its group (needy / small-talk / call), kind, labels, and what the agent saw:
+ * every card of every push attributed to it, and the #1 card (priority 1 of the turn's first push).
+ */
+export function turnOutcomes(played) {
+  const outcomes = [];
+  for (const session of played.sessions) {
+    const shownBefore = new Set();
+    session.played.forEach((turn, index) => {
+      const cards = turn.pushes.flatMap((push) => push.cards.map((card) => card.id));
+      const first = turn.pushes[0]?.cards ?? [];
+      const topCard = [...first].sort((a, b) => a.priority - b.priority)[0];
+      outcomes.push({
+        group: session.group,
+        source: session.source,
+        turn: index + 1,
+        kind: turn.kind,
+        type: turn.type,
+        text: turn.text,
+        relevant: turn.relevant,
+        cards,
+        top: topCard?.id,
+        topScore: topCard?.score,
+        shownEarlierInCall: turn.relevant.some((id) => shownBefore.has(id)),
+        latencyMs: turn.pushes.length > 0 ? turn.pushes[0].at - turn.endAt : undefined,
+        timingFlags: turn.pushes.filter((push) => push.late || push.early).length,
+      });
+      for (const id of cards) shownBefore.add(id);
+    });
+  }
+  return outcomes;
+}
+
+const isNeedy = (o) => NEEDY_KINDS.has(o.kind);
+const hasRelevantCard = (o) => o.cards.some((id) => o.relevant.includes(id));
+const topIsRelevant = (o) => o.top !== undefined && o.relevant.includes(o.top);
+
+/** The figures of one pass over the measured cases (first hearing, or after verdicts). */
+export function passFigures(played) {
+  const outcomes = turnOutcomes(played);
+  const smallTalk = outcomes.filter((o) => o.kind === 'small-talk');
+  const needy = outcomes.filter(isNeedy);
+  const cards = outcomes.flatMap((o) => o.cards.map((id) => o.relevant.includes(id)));
+  const count = (list, test) => ratio(list.filter(test).length, list.length);
+  const latencies = outcomes.map((o) => o.latencyMs).filter((ms) => ms !== undefined);
+  return {
+    outcomes,
+    smallTalkWithCards: count(smallTalk, (o) => o.cards.length > 0),
+    // Pushes no turn could own (none expected) count as irrelevant cards.
+    relevantShare: ratio(cards.filter(Boolean).length, cards.length + played.strayCards),
+    topRelevant: count(needy, topIsRelevant),
+    anyRelevant: count(needy, hasRelevantCard),
+    breakdown: breakdown(outcomes),
+    timing: {
+      flaggedPushes: outcomes.reduce((sum, o) => sum + o.timingFlags, 0),
+      strayPushes: played.strayPushes,
+      failedPushes: played.sessions.reduce((sum, s) => sum + s.failedPushes, 0),
+      maxLatencyMs: latencies.length ? Math.max(...latencies) : NaN,
+    },
+  };
+}
+
+/** The same figures per part of the set, so a change can be traced to the kind of turn it affects. */
+function breakdown(outcomes) {
+  const parts = [
+    ['needy utterances alone', (o) => o.group === 'needy'],
+    ['calls: needy turns', (o) => o.group === 'call' && o.kind === 'needy'],
+    ['calls: follow-up turns', (o) => o.group === 'call' && o.kind === 'follow-up'],
+    ['small talk alone', (o) => o.group === 'small-talk'],
+    ['calls: small-talk turns', (o) => o.group === 'call' && o.kind === 'small-talk'],
+  ];
+  return parts.map(([name, test]) => {
+    const turns = outcomes.filter(test);
+    const cards = turns.flatMap((o) => o.cards.map((id) => o.relevant.includes(id)));
+    const needy = turns.filter(isNeedy);
+    return {
+      name,
+      turns: turns.length,
+      withCards: turns.filter((o) => o.cards.length > 0).length,
+      cards: cards.length,
+      relevantCards: cards.filter(Boolean).length,
+      topRelevant: needy.length ? ratio(needy.filter(topIsRelevant).length, needy.length) : undefined,
+      anyRelevant: needy.length ? ratio(needy.filter(hasRelevantCard).length, needy.length) : undefined,
+      // A follow-up whose article the call already showed: the strict figures count it as missed when
+      // this turn brings no relevant card, yet the agent may still have the earlier card on screen.
+      alreadyShown: needy.filter((o) => !hasRelevantCard(o) && o.shownEarlierInCall).length,
+    };
+  });
+}
+
+/** Small-talk turns that got cards, grouped by the kind of small talk, for --verbose. */
+export function smallTalkByType(outcomes) {
+  const byType = new Map();
+  for (const o of outcomes.filter((x) => x.kind === 'small-talk')) {
+    const type = o.group === 'call' ? 'in a call' : o.type;
+    const entry = byType.get(type) ?? { turns: 0, withCards: 0 };
+    entry.turns++;
+    if (o.cards.length > 0) entry.withCards++;
+    byType.set(type, entry);
+  }
+  return byType;
+}
+
+export { hasRelevantCard, topIsRelevant };
