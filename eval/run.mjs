@@ -88,7 +88,8 @@ try {
   if (args.only !== 'first') {
     const training = trainingCases(set);
     process.stdout.write(
-      `learning: ${training.length} training calls with verdicts, then ${measured.length} again... `,
+      `learning: ${training.length} training calls with verdicts, then ${measured.length} again, ` +
+        `then ${measured.length} with verdicts and once more... `,
     );
     await withFreshService(async (simulator) => {
       const agent = verdictAgent(simulator);
@@ -103,6 +104,12 @@ try {
         withRelevantCard: turnOutcomes(trained).filter(hasRelevantCard).length,
       };
       results.learning = passFigures(await playCases(simulator, measured, { phase: 'after', ...settings }));
+      // The same questions in later calls: agents judged the cards of one hearing, the next is measured.
+      const judged = verdictAgent(simulator);
+      const judgedWatch = trainingFeedbackWatch(simulator);
+      await playCases(simulator, measured, { phase: 'judged', ...settings, onSettled: judged.onSettled });
+      await judgedWatch.waitFor(judged.sent, VERDICTS_DELIVERED_WITHIN_MS);
+      results.repeated = passFigures(await playCases(simulator, measured, { phase: 'again', ...settings }));
     });
     console.log('done');
   }

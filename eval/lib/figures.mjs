@@ -37,8 +37,17 @@ export function turnOutcomes(played) {
 }
 
 const isNeedy = (o) => NEEDY_KINDS.has(o.kind);
-const hasRelevantCard = (o) => o.cards.some((id) => o.relevant.includes(id));
-const topIsRelevant = (o) => o.top !== undefined && o.relevant.includes(o.top);
+/**
+ * What the agent has in front of them after the turn. The service never pushes an article twice in a call
+ * (a duplicated card is a defect), so a relevant card pushed earlier in the same call still counts: as
+ * the #1 card when this turn brought no new push, and as a relevant card anywhere. A new push whose #1 is
+ * wrong is a miss, whatever was shown before: it is drawn above the earlier card.
+ */
+const hasRelevantCard = (o) => hasRelevantCardNow(o) || o.shownEarlierInCall;
+const topIsRelevant = (o) => (o.top === undefined ? o.shownEarlierInCall : o.relevant.includes(o.top));
+/** Strict: only what is pushed for this very turn. */
+const hasRelevantCardNow = (o) => o.cards.some((id) => o.relevant.includes(id));
+const topIsRelevantNow = (o) => o.top !== undefined && o.relevant.includes(o.top);
 
 /** The figures of one pass over the measured cases (first hearing, or after verdicts). */
 export function passFigures(played) {
@@ -86,9 +95,9 @@ function breakdown(outcomes) {
       relevantCards: cards.filter(Boolean).length,
       topRelevant: needy.length ? ratio(needy.filter(topIsRelevant).length, needy.length) : undefined,
       anyRelevant: needy.length ? ratio(needy.filter(hasRelevantCard).length, needy.length) : undefined,
-      // A follow-up whose article the call already showed: the strict figures count it as missed when
-      // this turn brings no relevant card, yet the agent may still have the earlier card on screen.
-      alreadyShown: needy.filter((o) => !hasRelevantCard(o) && o.shownEarlierInCall).length,
+      // The strict reading: only this turn's push counts, an earlier card of the call does not.
+      topRelevantNow: needy.length ? ratio(needy.filter(topIsRelevantNow).length, needy.length) : undefined,
+      anyRelevantNow: needy.length ? ratio(needy.filter(hasRelevantCardNow).length, needy.length) : undefined,
     };
   });
 }

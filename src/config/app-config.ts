@@ -49,6 +49,8 @@ export interface AppConfig {
     language: string;
     pageSize: number;
     minScore: number;
+    confidentScore: number;
+    relativeScore: number;
     maxInFlight: number;
     maxQueued: number;
     querySpeakers: Speaker[];
@@ -62,7 +64,7 @@ export interface AppConfig {
       cacheMaxEntries: number;
     };
   };
-  feedback: { storePath: string; maxPending: number };
+  feedback: { storePath: string; maxPending: number; maxLearned: number };
 }
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -256,6 +258,8 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode, explicit: Readon
       language: vars.KB_LANGUAGE,
       pageSize: vars.KB_PAGE_SIZE,
       minScore: vars.KB_MIN_SCORE,
+      confidentScore: vars.KB_CONFIDENT_SCORE,
+      relativeScore: vars.KB_RELATIVE_SCORE,
       maxInFlight: vars.KB_MAX_IN_FLIGHT,
       maxQueued: vars.KB_MAX_QUEUED,
       querySpeakers: [...new Set(vars.KB_QUERY_SPEAKERS.split(',') as Speaker[])],
@@ -268,6 +272,10 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode, explicit: Readon
         cacheMaxEntries: vars.EXPERT_CACHE_MAX_ENTRIES,
       },
     },
-    feedback: { storePath: vars.FEEDBACK_STORE_PATH, maxPending: vars.FEEDBACK_MAX_PENDING },
+    feedback: {
+      storePath: vars.FEEDBACK_STORE_PATH,
+      maxPending: vars.FEEDBACK_MAX_PENDING,
+      maxLearned: vars.LEARNING_MAX_CASES,
+    },
   };
 }

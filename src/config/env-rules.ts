@@ -27,6 +27,14 @@ export function NumberAtLeast(min: number): PropertyDecorator {
   );
 }
 
+export function NumberBetween(min: number, max: number): PropertyDecorator {
+  return rule(
+    'numberBetween',
+    `a number from ${min} to ${max}`,
+    (value) => typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max,
+  );
+}
+
 export function OneOf(values: readonly string[]): PropertyDecorator {
   const expected = values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(', ')}`;
   return rule('oneOf', expected, (value) => typeof value === 'string' && values.includes(value));

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsOptional } from 'class-validator';
-import { HostAddress, Matching, NumberAtLeast, OneOf, TextOfLength, WholeNumber } from './env-rules.js';
+import { HostAddress, Matching, NumberAtLeast, NumberBetween, OneOf, TextOfLength, WholeNumber } from './env-rules.js';
 import { IsWebUrl } from './is-web-url.validator.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -43,6 +43,10 @@ export class EnvironmentVariables {
   @TextOfLength(2, 16, 'a language tag (e.g. en-US)') KB_LANGUAGE: string = 'en-US';
   @Type(() => Number) @WholeNumber(1, 50, 'results') KB_PAGE_SIZE: number = 5;
   @Type(() => Number) @NumberAtLeast(0) KB_MIN_SCORE: number = 0;
+  /** Unless the best hit scores this much, a search found nothing worth a card (0 turns the floor off). */
+  @Type(() => Number) @NumberBetween(0, 1) KB_CONFIDENT_SCORE: number = 0.15;
+  /** A card's score must be at least this share of the best hit's: a weak tail under a strong hit is noise. */
+  @Type(() => Number) @NumberBetween(0, 1) KB_RELATIVE_SCORE: number = 0.8;
   @Type(() => Number) @WholeNumber(1, 1000, 'searches') KB_MAX_IN_FLIGHT: number = 32;
   /** Searches waiting for a slot at most; beyond it (or past what the deadline allows) they are shed. */
   @Type(() => Number) @WholeNumber(1, 1_000_000, 'searches') KB_MAX_QUEUED: number = 20_000;
@@ -72,6 +76,8 @@ export class EnvironmentVariables {
 
   @TextOfLength(1, 4096, 'a directory path') FEEDBACK_STORE_PATH: string = './data';
   @Type(() => Number) @WholeNumber(10, 10_000_000, 'verdicts') FEEDBACK_MAX_PENDING: number = 100_000;
+  /** What is learned from verdicts is kept for this many (question, article) cases at most, the oldest going first. */
+  @Type(() => Number) @WholeNumber(100, 10_000_000, 'cases') LEARNING_MAX_CASES: number = 100_000;
 
   @Type(() => Number) @WholeNumber(0, 120_000, MS) SHUTDOWN_DRAIN_MS: number = 8000;
   @OneOf(BOOLEAN) SANDBOX_DEMO: string = 'true';

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { FEEDBACK_SINK, type FeedbackSink } from './feedback-sink.js';
 import { FeedbackService } from './feedback.service.js';
+import { FeedbackDatabase } from './feedback-database.js';
 import { FeedbackStore } from './feedback.store.js';
+import { VerdictLearning } from './learning/verdict-learning.service.js';
 
 /** Verdicts stored durably, then delivered to the feedback sink chosen in outside-systems.ts. */
 @Module({})
@@ -10,8 +12,15 @@ export class FeedbackModule {
     return {
       module: FeedbackModule,
       global: true,
-      providers: [sink, { provide: FEEDBACK_SINK, useExisting: sink }, FeedbackStore, FeedbackService],
-      exports: [FeedbackService],
+      providers: [
+        sink,
+        { provide: FEEDBACK_SINK, useExisting: sink },
+        FeedbackDatabase,
+        FeedbackStore,
+        FeedbackService,
+        VerdictLearning,
+      ],
+      exports: [FeedbackService, VerdictLearning],
     };
   }
 }

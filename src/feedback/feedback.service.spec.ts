@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiErrorCode, CxoneApiException } from '../cxone-api/cxone-api.exception.js';
 import type { InsightVerdictEvent } from '../domain/events.js';
 import { FeedbackService } from './feedback.service.js';
+import { FeedbackDatabase } from './feedback-database.js';
 import { FeedbackStore } from './feedback.store.js';
 import type { FeedbackSink } from './feedback-sink.js';
 import type { TrainingFeedback } from './training-feedback.js';
@@ -30,20 +31,22 @@ const unavailable = () =>
 
 describe(FeedbackService.name, () => {
   let directory: string;
+  let database: FeedbackDatabase;
   let store: FeedbackStore;
   let send: Mock<(feedback: TrainingFeedback, key: string) => Observable<void>>;
   let counters: Counters;
   let sut: FeedbackService;
 
   const start = (maxPending = 1000) => {
-    store = new FeedbackStore(config(directory, maxPending));
+    database = new FeedbackDatabase(config(directory, maxPending));
+    store = new FeedbackStore(database);
     counters = new Counters();
     sut = new FeedbackService(store, { send } as unknown as FeedbackSink, counters, config(directory, maxPending));
     sut.onApplicationBootstrap();
   };
   const stop = async () => {
     await sut.onApplicationShutdown();
-    store.onApplicationShutdown();
+    database.close();
   };
 
   beforeEach(() => {
@@ -108,7 +111,7 @@ describe(FeedbackService.name, () => {
     sut.record(accepted('kb-2'));
     await vi.advanceTimersByTimeAsync(0);
     // The process dies: no shutdown hook runs, its timers die with it.
-    store.onApplicationShutdown();
+    database.close();
     vi.clearAllTimers();
     send.mockClear();
     send.mockImplementation(() => of(undefined));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ConfigService } from '@nestjs/config';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../config/app-config.js';
+import { FeedbackDatabase } from './feedback-database.js';
 import { FeedbackStore } from './feedback.store.js';
 import type { TrainingFeedback } from './training-feedback.js';
 
@@ -20,19 +21,24 @@ const verdict = (insightId: string): TrainingFeedback => ({
 
 describe(FeedbackStore.name, () => {
   let directory: string;
+  let database: FeedbackDatabase;
   let sut: FeedbackStore;
+  const open = () => {
+    database = new FeedbackDatabase(storeConfig(directory));
+    sut = new FeedbackStore(database);
+  };
 
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'feedback-store-'));
-    sut = new FeedbackStore(storeConfig(directory));
+    open();
   });
 
-  afterEach(() => sut.onApplicationShutdown());
+  afterEach(() => database.close());
 
   it('keeps what it stored across a reopen (the process restarting)', () => {
     expect(sut.add('k1', verdict('a'), 1000)).toBe(true);
-    sut.onApplicationShutdown();
-    sut = new FeedbackStore(storeConfig(directory));
+    database.close();
+    open();
     expect(sut.due(10, 1000)).toEqual([{ key: 'k1', feedback: verdict('a'), attempts: 0 }]);
   });
 
@@ -45,8 +51,8 @@ describe(FeedbackStore.name, () => {
     sut.deadLetter('k3', 3, 'HTTP 422');
     expect(sut.stats(61_000)).toEqual({ pending: 2, deadLetters: 1, oldestPendingSeconds: 60 });
 
-    sut.onApplicationShutdown();
-    sut = new FeedbackStore(storeConfig(directory));
+    database.close();
+    open();
     expect(sut.stats(61_000)).toEqual({ pending: 2, deadLetters: 1, oldestPendingSeconds: 60 });
   });
 
@@ -90,6 +96,6 @@ describe(FeedbackStore.name, () => {
   it('refuses to start on a store path it cannot write, naming the path', () => {
     const file = join(directory, 'not-a-directory');
     writeFileSync(file, '');
-    expect(() => new FeedbackStore(storeConfig(join(file, 'store')))).toThrow(/feedback store at .*not-a-directory/);
+    expect(() => new FeedbackDatabase(storeConfig(join(file, 'store')))).toThrow(/feedback store at .*not-a-directory/);
   });
 });

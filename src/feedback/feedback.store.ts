@@ -1,10 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import Database from 'better-sqlite3';
-import type { AppConfig } from '../config/app-config.js';
-import { FeedbackErrorCode, FeedbackException } from './feedback.exception.js';
+import { Injectable } from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import { FeedbackDatabase } from './feedback-database.js';
 import type { TrainingFeedback } from './training-feedback.js';
 
 export interface PendingFeedback {
@@ -46,34 +42,21 @@ const SCHEMA = `
 `;
 
 /**
- * The durable feedback store, and nothing else: SQLite in WAL mode under FEEDBACK_STORE_PATH. A verdict
+ * The durable verdict store, and nothing else: tables in the feedback database (FEEDBACK_STORE_PATH). A verdict
  * is written here before anything else happens to it and leaves only once CXone took it (or refused it
  * for good, into dead_letters).
  */
 @Injectable()
-export class FeedbackStore implements OnApplicationShutdown {
+export class FeedbackStore {
   private readonly db: Database.Database;
   private readonly statements;
   /** Counted once at start, then kept in step: readiness and every scrape read them, and COUNT(*) is O(n). */
   private pendingCount: number;
   private deadCount: number;
 
-  constructor(config: ConfigService<AppConfig, true>) {
-    const directory = config.get('feedback', { infer: true }).storePath;
-    try {
-      mkdirSync(directory, { recursive: true });
-      this.db = new Database(join(directory, 'feedback.sqlite3'));
-      this.db.pragma('journal_mode = WAL');
-      // FULL: a verdict acknowledged as stored survives a crash of the process and of the machine.
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
-      this.db.exec(SCHEMA);
-    } catch (error) {
-      throw new FeedbackException(
-        FeedbackErrorCode.StoreUnavailable,
-        `feedback store at ${directory} cannot be opened: ${(error as Error).message}`,
-      );
-    }
+  constructor(database: FeedbackDatabase) {
+    database.migrate(SCHEMA);
+    this.db = database.db;
     this.statements = {
       known: this.db.prepare(
         `SELECT 1 FROM pending WHERE key = ? UNION ALL SELECT 1 FROM dead_letters WHERE key = ?
@@ -163,9 +146,5 @@ export class FeedbackStore implements OnApplicationShutdown {
       oldestPendingSeconds: oldest === null ? 0 : Math.max(0, Math.floor((now - oldest) / 1000)),
       deadLetters: this.deadCount,
     };
-  }
-
-  onApplicationShutdown(): void {
-    if (this.db.open) this.db.close();
   }
 }

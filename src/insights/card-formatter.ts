@@ -209,7 +209,8 @@ function toCard(
     id,
     title: plainTitle,
     priority,
-    score: score ?? 0,
+    // A score raised by learned verdicts can pass 1; the card keeps the 0-1 scale of the contract.
+    score: Math.min(1, score ?? 0),
     citation,
     snippet: toSnippet(body, SNIPPET_MAX_CHARS),
     interactionId: options.interactionId,

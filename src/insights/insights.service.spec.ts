@@ -43,6 +43,8 @@ describe(InsightsService.name, () => {
         language: 'en-US',
         pageSize: 5,
         minScore: 0,
+        confidentScore: 0,
+        relativeScore: 0,
         maxInFlight: 4,
         maxQueued: 100,
         expert: { siteUrl: '', key: '', secret: '', user: '', cacheTtlMs: 0, cacheMaxEntries: 0 },
@@ -106,10 +108,26 @@ describe(InsightsService.name, () => {
     const first = sut.toCards(utterance('i-1'), entities);
     pushed(utterance('i-1'), first);
 
-    const again = sut.toCards(utterance('i-1', 2), entities);
-    expect(ids(again)).toEqual(['c']);
-    expect(again[0].priority).toBe(1);
+    const news = sut.toCards(utterance('i-1', 2), [article('d', 0.9), ...entities]);
+    expect(ids(news)).toEqual(['d', 'c']);
+    expect(news.map((card) => card.priority)).toEqual([1, 2]);
     expect(ids(sut.toCards(utterance('i-2'), entities))).toEqual(['a', 'b']);
+  });
+
+  it('offers nothing when the best hit is already on the agent screen: the weaker rest are leftovers', () => {
+    const entities = [article('a', 0.8), article('b', 0.7), article('c', 0.6)];
+    pushed(utterance('i-1'), sut.toCards(utterance('i-1'), entities.slice(0, 1)));
+
+    expect(sut.toCards(utterance('i-1', 2), entities)).toEqual([]);
+    expect(counters.snapshot()).toMatchObject({ 'searches_without_cards{cause="already-shown"}': 1 });
+  });
+
+  it('keeps only hits near the best one, and nothing unless the best one is confident', () => {
+    sut = create({ confidentScore: 0.3, relativeScore: 0.8 });
+    const strongFirst = [article('a', 0.6), article('b', 0.5), article('c', 0.47)];
+    expect(ids(sut.toCards(utterance('i-1'), strongFirst))).toEqual(['a', 'b']);
+    expect(sut.toCards(utterance('i-2'), [article('x', 0.29), article('y', 0.28)])).toEqual([]);
+    expect(counters.snapshot()).toMatchObject({ 'searches_without_cards{cause="weak"}': 1 });
   });
 
   it('marks articles shown only once the push succeeded', () => {

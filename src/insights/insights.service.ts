@@ -9,6 +9,7 @@ import { formatCards } from './card-formatter.js';
 import { CARD_SINK, type CardSink } from './card-sink.js';
 import type { Article } from '../domain/article.js';
 import { ShownArticles } from './shown-articles.js';
+import { strongArticles } from './score-floors.js';
 
 /** Knowledge hits become safe, prioritized cards; cards go to the agent's desktop once each. */
 @Injectable()
@@ -28,14 +29,24 @@ export class InsightsService {
     this.shown = new ShownArticles(config.get('buffer', { infer: true }).maxInteractions);
   }
 
+  /**
+   * The cards worth an agent's attention among ranked articles: only strong ones (score floors judged
+   * on the whole result, shown articles included), none the call has already seen, safe to display.
+   * A search that brings none is counted by why.
+   */
   toCards(utterance: Utterance, articles: Article[]): AssistCard[] {
     const { interactionId } = utterance;
-    return formatCards(articles, {
+    const isAlreadyShown = (articleId: string) => this.shown.has(interactionId, articleId);
+    const { strong, quiet } = strongArticles(articles, this.knowledge, isAlreadyShown);
+    const cards = formatCards(strong, {
       interactionId,
       minScore: this.knowledge.minScore,
       maxCards: this.knowledge.pageSize,
-      isAlreadyShown: (articleId) => this.shown.has(interactionId, articleId),
+      isAlreadyShown,
     });
+    // Strong articles that make no card are ones the call has seen (or ones the formatter found unsafe).
+    if (cards.length === 0) this.counters.count('searches_without_cards', { cause: quiet ?? 'already-shown' });
+    return cards;
   }
 
   push(utterance: Utterance, cards: AssistCard[]): Observable<void> {

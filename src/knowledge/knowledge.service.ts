@@ -5,6 +5,9 @@ import type { Article } from '../domain/article.js';
 import type { Utterance } from '../domain/utterance.js';
 import type { AppConfig } from '../config/app-config.js';
 import { KNOWLEDGE_SOURCE, type KnowledgeSource } from './knowledge-source.js';
+import { type QueryPlan, QueryPlanner } from './query/query-planner.js';
+
+export type SearchPlan = Extract<QueryPlan, { search: true }>;
 
 /** A query longer than this is cut at a word: relevance comes from the words, not from pages of text. */
 const MAX_QUERY_CHARS = 1000;
@@ -12,12 +15,14 @@ const MAX_QUERY_CHARS = 1000;
 @Injectable()
 export class KnowledgeService {
   private readonly settings: AppConfig['knowledge'];
+  private readonly planner: QueryPlanner;
 
   constructor(
     @Inject(KNOWLEDGE_SOURCE) private readonly source: KnowledgeSource,
     config: ConfigService<AppConfig, true>,
   ) {
     this.settings = config.get('knowledge', { infer: true });
+    this.planner = new QueryPlanner(config.get('buffer', { infer: true }).maxInteractions);
   }
 
   /** How many searches may be in flight at once, across all interactions. */
@@ -43,13 +48,28 @@ export class KnowledgeService {
     return this.settings.querySpeakers.includes(utterance.speaker ?? 'CUSTOMER');
   }
 
-  /** The knowledge hits for one utterance, in relevance order. */
-  search(utterance: Utterance): Observable<Article[]> {
+  /** What to ask the knowledge base for this utterance, in its call's context, or why to stay quiet. */
+  plan(utterance: Utterance): QueryPlan {
+    return this.planner.plan(utterance);
+  }
+
+  /** The knowledge hits for one planned query, in relevance order. */
+  search(plan: SearchPlan): Observable<Article[]> {
     return this.source.search({
-      text: toQueryText(utterance.text),
+      text: toQueryText(plan.text),
       language: this.settings.language,
       pageSize: this.settings.pageSize,
     });
+  }
+
+  /** Cards of this plan reached the agent: the call's topic may move on to it. */
+  cardsShown(interactionId: string, plan: SearchPlan): void {
+    this.planner.cardsShown(interactionId, plan);
+  }
+
+  /** The call ended: its topic goes. */
+  interactionEnded(interactionId: string): void {
+    this.planner.forget(interactionId);
   }
 }
 

@@ -142,7 +142,14 @@ export const METRIC_CATALOG = {
   stream_state_seconds: gauge('Seconds since the stream entered its current state'),
   // buffers and the assist pipeline
   utterances: counter('Utterances flushed from the buffers, by flush reason', { reason: FLUSH_REASONS }),
-  utterances_not_searched: counter('Utterances not searched, by cause', { cause: ['speaker'] }),
+  utterances_not_searched: counter(
+    'Utterances not searched, by cause: a speaker not searched for, or small talk (no content word, thanks, holding, a detail)',
+    { cause: ['speaker', 'no-content', 'acknowledgement', 'holding', 'detail'] },
+  ),
+  searches_with_topic: counter("Short or vague utterances searched together with the call's topic"),
+  searches_without_cards: counter('Searches that brought no card, by cause', {
+    cause: ['no-hits', 'weak', 'already-shown'],
+  }),
   buffered_interactions: gauge('Interactions with a live utterance buffer'),
   searches_in_flight: gauge('Knowledge searches running now'),
   searches_queued: gauge('Knowledge searches waiting for a slot'),
@@ -213,6 +220,11 @@ export const METRIC_CATALOG = {
   feedback_duplicates: counter('Duplicate verdicts ignored'),
   feedback_refused_backlog_full: counter('Verdicts refused because FEEDBACK_MAX_PENDING was reached'),
   feedback_store_failures: counter('Verdicts lost because the store write failed'),
+  verdicts_learned: counter('Verdicts learned from (ranking for similar questions), by action', {
+    action: ['ACCEPTED', 'REJECTED'],
+  }),
+  verdicts_not_learned: counter('Verdicts not learned from: a repeat, or a card this process did not push'),
+  learned_cases: gauge('(question, article) cases learned from verdicts'),
   feedback_pending: gauge('Verdicts stored and not yet delivered'),
   feedback_oldest_pending_seconds: gauge('Age of the oldest undelivered verdict'),
   feedback_dead_lettered: gauge('Verdicts held in the dead-letter table'),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
 import { Counters } from '../common/counters.js';
+import { VerdictLearning } from '../feedback/learning/verdict-learning.service.js';
 import { AssistPipeline, type PipelineLoad } from '../pipeline/assist-pipeline.service.js';
 import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 import { STREAM_STATES } from './metric-catalog.js';
@@ -28,6 +29,7 @@ export class OperationalGauges implements OnModuleInit {
     @Inject(EVENT_SOURCE) private readonly stream: EventSource,
     private readonly auth: AuthService,
     private readonly pipeline: AssistPipeline,
+    private readonly learning: VerdictLearning,
   ) {}
 
   onModuleInit(): void {
@@ -44,6 +46,7 @@ export class OperationalGauges implements OnModuleInit {
     counters.registerGauge('feedback_pending', (set) => set(load().feedback.pending));
     counters.registerGauge('feedback_oldest_pending_seconds', (set) => set(load().feedback.oldestPendingSeconds));
     counters.registerGauge('feedback_dead_lettered', (set) => set(load().feedback.deadLetters));
+    counters.registerGauge('learned_cases', (set) => set(this.learning.size));
     counters.registerGauge('token_valid', (set) => set(this.auth.status().valid ? 1 : 0));
     counters.registerGauge('token_expires_in_seconds', (set) => set(this.auth.status().expiresInSeconds));
   }

@@ -10,6 +10,7 @@ import { PrivacyService } from '../privacy/privacy.service.js';
 import type { AssistCard } from '../domain/card.js';
 import type { InsightsService } from '../insights/insights.service.js';
 import type { KnowledgeService } from '../knowledge/knowledge.service.js';
+import type { VerdictLearning } from '../feedback/learning/verdict-learning.service.js';
 import type { EventSource } from '../stream/event-source.js';
 import type { InsightVerdictEvent, Speaker, StreamEvent } from '../domain/events.js';
 import { AssistPipeline } from './assist-pipeline.service.js';
@@ -27,6 +28,11 @@ interface Search {
 
 const article = (id: string) => ({ id, title: `Title ${id}`, score: 0.9 });
 
+/** A search plan that carries its utterance, so each fake search knows which utterance it serves. */
+type TestPlan =
+  | { search: true; text: string; stems: string[]; basis: 'utterance' | 'with-topic'; utterance: Utterance }
+  | { search: false; why: 'no-content' | 'acknowledgement' | 'holding' | 'detail' };
+
 describe(AssistPipeline.name, () => {
   let sut: AssistPipeline;
   let events: Subject<StreamEvent>;
@@ -36,8 +42,12 @@ describe(AssistPipeline.name, () => {
     maxInFlight: number;
     maxQueued: number;
     isSearchable: Mock<(u: Utterance) => boolean>;
+    plan: Mock<(u: Utterance) => TestPlan>;
     search: Mock;
+    cardsShown: Mock;
+    interactionEnded: Mock;
   };
+  let learning: { rank: Mock; learn: Mock; cardsPushed: Mock };
   let insights: {
     toCards: Mock<(u: Utterance, entities: unknown[]) => AssistCard[]>;
     push: Mock<(u: Utterance, cards: AssistCard[]) => Observable<void>>;
@@ -68,6 +78,7 @@ describe(AssistPipeline.name, () => {
       knowledge as unknown as KnowledgeService,
       insights as unknown as InsightsService,
       feedback as unknown as FeedbackService,
+      learning as unknown as VerdictLearning,
       new PrivacyService(counters, config),
       counters,
       config,
@@ -110,7 +121,17 @@ describe(AssistPipeline.name, () => {
       maxInFlight: 4,
       maxQueued: 100,
       isSearchable: vi.fn((u: Utterance) => u.speaker !== 'AGENT'),
-      search: vi.fn((utterance: Utterance) => {
+      // Every utterance is searched as said unless a test says otherwise.
+      plan: vi.fn((utterance: Utterance) => ({
+        search: true as const,
+        text: utterance.text,
+        stems: [`stem-of-${utterance.text}`],
+        basis: 'utterance' as const,
+        utterance,
+      })),
+      cardsShown: vi.fn(),
+      interactionEnded: vi.fn(),
+      search: vi.fn(({ utterance }: { utterance: Utterance }) => {
         const search: Search = {
           utterance,
           results: new Subject<unknown[]>(),
@@ -155,6 +176,11 @@ describe(AssistPipeline.name, () => {
       interactionEnded: vi.fn(),
     };
     feedback = { record: vi.fn(), stats: vi.fn(() => ({})) };
+    learning = {
+      rank: vi.fn((_stems: string[], articles: unknown[]) => articles),
+      learn: vi.fn(),
+      cardsPushed: vi.fn(),
+    };
     counters = new Counters();
     shutDown = false;
   });

@@ -30,7 +30,9 @@ import type { AppConfig } from '../config/app-config.js';
 import type { AssistCard } from '../domain/card.js';
 import { FeedbackService } from '../feedback/feedback.service.js';
 import { InsightsService } from '../insights/insights.service.js';
-import { KnowledgeService } from '../knowledge/knowledge.service.js';
+import { KnowledgeService, type SearchPlan } from '../knowledge/knowledge.service.js';
+import type { QueryPlan } from '../knowledge/query/query-planner.js';
+import { VerdictLearning } from '../feedback/learning/verdict-learning.service.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
 import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 import type { InsightVerdictEvent, StreamEvent } from '../domain/events.js';
@@ -57,11 +59,13 @@ const isVerdict = (event: StreamEvent): event is InsightVerdictEvent =>
 
 /**
  * The whole assist loop, top to bottom:
- *   stream events ─┬─ fragments/dialog states ─▶ utterances (per interaction) ─▶ knowledge search
- *                  │      (shared cap on searches in flight; a bounded line that sheds what would miss its
- *                  │       card deadline) ─▶ cards ─▶ push
+ *   stream events ─┬─ fragments/dialog states ─▶ utterances (per interaction) ─▶ what to ask (nothing for
+ *                  │      small talk; a vague turn with the call's topic) ─▶ knowledge search (shared cap on
+ *                  │      searches in flight; a bounded line that sheds what would miss its card deadline)
+ *                  │      ─▶ ranked by learned verdicts ─▶ strong cards only ─▶ push
  *                  ├─ interaction ended ─▶ its per-call memory goes
- *                  └─ accept/reject verdicts ──▶ durable feedback store ──▶ training endpoint (retried)
+ *                  └─ accept/reject verdicts ─┬▶ durable feedback store ──▶ training endpoint (retried)
+ *                                             └▶ learned ranking (same store)
  * Per-call state lives only while a call has work in flight: thousands of calls that never end cost
  * their buffers and nothing more.
  */
@@ -82,6 +86,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     private readonly knowledge: KnowledgeService,
     private readonly insights: InsightsService,
     private readonly feedback: FeedbackService,
+    private readonly learning: VerdictLearning,
     private readonly privacy: PrivacyService,
     private readonly counters: Counters,
     private readonly config: ConfigService<AppConfig, true>,
@@ -100,12 +105,18 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     );
     const assistCards$ = utterances$.pipe(
       filter((utterance) => this.countUtterance(utterance)),
+      // What to ask, in the call's context; nothing when nothing was asked (thanks, greetings, "one moment").
+      map((utterance) => ({ utterance, plan: this.knowledge.plan(utterance) })),
+      filter((query): query is Query => this.worthSearching(query)),
       // A newer utterance of a call cancels its older one still waiting or searching: stale cards never win...
-      supersedePerKey(byInteraction, (utterance) => this.searchCards(utterance)),
+      supersedePerKey(
+        ({ utterance }) => utterance.interactionId,
+        (query) => this.searchCards(query),
+      ),
       // ...and a push, once started, finishes, in order within the call, so nothing lands twice or out of order.
       inOrderPerKey(
         ({ utterance }) => utterance.interactionId,
-        ({ utterance, cards }) => this.push(utterance, cards),
+        (assist) => this.push(assist),
       ),
     );
     // The buffer tells each end after the interaction's last utterance went out.
@@ -114,9 +125,11 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       ignoreElements(),
     );
     // Verdicts are stored durably at once; the feedback service delivers them from the store.
+    // What agents say about cards also ranks later results for similar questions.
     const trainingFeedback$ = events$.pipe(
       filter(isVerdict),
       tap((verdict) => this.feedback.record(verdict)),
+      tap((verdict) => this.learning.learn(verdict)),
     );
     this.drained = new Promise<void>((resolve) => {
       this.subscription = merge(assistCards$, interactionEnds$, trainingFeedback$).subscribe({
@@ -161,6 +174,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   /** Its last utterance is out (the buffer flushed it first): the call's memory can go. */
   private interactionEnded(interactionId: string): void {
     this.insights.interactionEnded(interactionId);
+    this.knowledge.interactionEnded(interactionId);
     this.privacy.forget(interactionId);
   }
 
@@ -172,14 +186,22 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     return searchable;
   }
 
+  private worthSearching({ plan }: { plan: QueryPlan }): boolean {
+    if (!plan.search) this.counters.count('utterances_not_searched', { cause: plan.why });
+    else if (plan.basis === 'with-topic') this.counters.count('searches_with_topic');
+    return plan.search;
+  }
+
   /**
    * One utterance: waits for a search slot (or is shed if it could not get one in time), searches, and
    * formats its cards, all within the card deadline.
    */
-  private searchCards(utterance: Utterance): Observable<{ utterance: Utterance; cards: AssistCard[] }> {
-    const search$ = defer(() => this.knowledge.search(utterance)).pipe(
+  private searchCards({ utterance, plan }: Query): Observable<Assist> {
+    const search$ = defer(() => this.knowledge.search(plan)).pipe(
       inTimeSlices(this.replies),
-      map((entities) => ({ utterance, cards: this.insights.toCards(utterance, entities) })),
+      // Verdicts from earlier calls re-rank the hits; the floors then keep only the strong ones.
+      map((articles) => this.learning.rank(plan.stems, articles)),
+      map((articles) => ({ utterance, plan, cards: this.insights.toCards(utterance, articles) })),
       filter(({ cards }) => cards.length > 0),
       withinCardDeadline(utterance, this.cardDeadlineMs, () => this.dropLate(utterance, 'searching')),
     );
@@ -189,8 +211,16 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       .pipe(catchError((error: Error) => this.skip(utterance, error)));
   }
 
-  private push(utterance: Utterance, cards: AssistCard[]): Observable<void> {
+  private push({ utterance, plan, cards }: Assist): Observable<void> {
     return this.insights.push(utterance, cards).pipe(
+      tap(() => {
+        this.knowledge.cardsShown(utterance.interactionId, plan);
+        this.learning.cardsPushed(
+          utterance.interactionId,
+          plan.stems,
+          cards.map((card) => card.id),
+        );
+      }),
       withinCardDeadline(utterance, this.cardDeadlineMs, () => this.dropLate(utterance, 'pushing')),
       catchError((error: Error) => this.skip(utterance, error)),
     );
@@ -247,6 +277,11 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
-function byInteraction(utterance: Utterance): string {
-  return utterance.interactionId;
+interface Query {
+  utterance: Utterance;
+  plan: SearchPlan;
+}
+
+interface Assist extends Query {
+  cards: AssistCard[];
 }
