@@ -49,7 +49,8 @@ describe('card safety (e2e): invisible characters in knowledge articles', () => 
   beforeAll(async () => {
     simulator = new CxoneSimulator({ clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, articles: ARTICLES });
     await simulator.start();
-    app = await new AppProcess(tenantEnv(simulator)).start();
+    // Every hit must become a safe card or none: the relevance floors (tested elsewhere) would keep only the best.
+    app = await new AppProcess(tenantEnv(simulator, { KB_CONFIDENT_SCORE: '0', KB_RELATIVE_SCORE: '0' })).start();
     await app.waitForReady();
   });
 

@@ -341,7 +341,12 @@ describe('hostile input (e2e): knowledge articles', () => {
   const UNSAFE_URLS = HOSTILE_ARTICLES.map((a) => a.id).filter((id) => !SAFE_BODIES.includes(id));
 
   beforeAll(async () => {
-    ({ simulator, app } = await startPair(HOSTILE_ARTICLES, { KB_PAGE_SIZE: '20' }));
+    // Every hit must become a safe card or none: the relevance floors (tested elsewhere) would keep only the best.
+    ({ simulator, app } = await startPair(HOSTILE_ARTICLES, {
+      KB_PAGE_SIZE: '20',
+      KB_CONFIDENT_SCORE: '0',
+      KB_RELATIVE_SCORE: '0',
+    }));
   });
 
   it('pushes only safe cards: http(s) citations without credentials, short plain-text snippets', async () => {

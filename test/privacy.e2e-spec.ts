@@ -82,7 +82,7 @@ describe('privacy (e2e)', () => {
     ];
     expect(withCardWords).toEqual(['my card number is [CARD]', '[CARD] and I want a refund']);
     const withoutCardWords = [
-      await say(simulator, 'call-split-2', 'it is 5555'),
+      await say(simulator, 'call-split-2', 'the payment reference is 5555'),
       await say(simulator, 'call-split-2', '5555 5555 4444, did you get that'),
     ];
     expect(withoutCardWords[1]).toBe('[CARD], did you get that');

@@ -1,5 +1,5 @@
 import type { ConfigService } from '@nestjs/config';
-import { Observable, of, Subject } from 'rxjs';
+import { Observable, of, Subject, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { BufferService } from '../buffer/buffer.service.js';
 import type { Utterance } from '../domain/utterance.js';
@@ -398,7 +398,7 @@ describe(AssistPipeline.name, () => {
     expect(counters.get('cards_dropped_late{step="pushing"}')).toBe(1);
   });
 
-  it('sends accept and reject verdicts to feedback, and nothing else', () => {
+  it('sends accept and reject verdicts to feedback and to learning, and nothing else', () => {
     boot();
     const accepted: InsightVerdictEvent = { type: 'INSIGHT_ACCEPTED', interactionId: 'i-1', insightId: 'kb-1' };
     const rejected: InsightVerdictEvent = { type: 'INSIGHT_REJECTED', interactionId: 'i-1', insightId: 'kb-2' };
@@ -406,6 +406,63 @@ describe(AssistPipeline.name, () => {
     say('i-1', 'hello');
     events.next(rejected);
     expect(feedback.record.mock.calls.map(([verdict]) => verdict)).toEqual([accepted, rejected]);
+    expect(learning.learn.mock.calls.map(([verdict]) => verdict)).toEqual([accepted, rejected]);
+  });
+
+  it('does not search small talk the knowledge service plans no search for, and counts it by cause', () => {
+    boot();
+    knowledge.plan.mockReturnValueOnce({ search: false, why: 'acknowledgement' });
+    say('i-1', 'great, that works now, thanks');
+    expect(knowledge.search).not.toHaveBeenCalled();
+    expect(counters.get('utterances_not_searched{cause="acknowledgement"}')).toBe(1);
+
+    say('i-1', 'my router keeps rebooting');
+    expect(searches.map((s) => s.utterance.text)).toEqual(['my router keeps rebooting']);
+  });
+
+  it('counts the vague turns searched with the call topic', () => {
+    boot();
+    knowledge.plan.mockImplementationOnce((utterance) => ({
+      search: true,
+      text: `topic ${utterance.text}`,
+      stems: ['topic'],
+      basis: 'with-topic',
+      utterance,
+    }));
+    say('i-1', 'that one');
+    expect(searches).toHaveLength(1);
+    expect(counters.get('searches_with_topic')).toBe(1);
+  });
+
+  it('ranks the hits by learned verdicts for the planned words before it makes cards', () => {
+    boot();
+    learning.rank.mockImplementation((_stems: string[], articles: unknown[]) => [...articles].reverse());
+    say('i-1', 'voicemail pin');
+    answer(searches[0], 'kb-1', 'kb-2');
+
+    expect(learning.rank).toHaveBeenCalledWith(['stem-of-voicemail pin'], [article('kb-1'), article('kb-2')]);
+    expect(insights.toCards).toHaveBeenCalledWith(searches[0].utterance, [article('kb-2'), article('kb-1')]);
+  });
+
+  it('once cards are pushed, notes them for learning and lets the call topic move on', () => {
+    boot();
+    say('i-1', 'voicemail pin');
+    const plan = knowledge.plan.mock.results[0].value;
+    expect(learning.cardsPushed).not.toHaveBeenCalled();
+    answer(searches[0], 'kb-1', 'kb-2');
+
+    expect(learning.cardsPushed).toHaveBeenCalledExactlyOnceWith('i-1', ['stem-of-voicemail pin'], ['kb-1', 'kb-2']);
+    expect(knowledge.cardsShown).toHaveBeenCalledExactlyOnceWith('i-1', plan);
+  });
+
+  it('notes nothing for learning when the push fails', () => {
+    boot();
+    insights.push.mockReturnValueOnce(throwError(() => new Error('HTTP 503')));
+    say('i-1', 'voicemail pin');
+    answer(searches[0], 'kb-1');
+
+    expect(learning.cardsPushed).not.toHaveBeenCalled();
+    expect(knowledge.cardsShown).not.toHaveBeenCalled();
   });
 
   it('does not search utterances the knowledge service calls unsearchable', () => {
@@ -429,6 +486,7 @@ describe(AssistPipeline.name, () => {
 
     expect(searches[0].utterance.reason).toBe('interaction-ended');
     expect(insights.interactionEnded).toHaveBeenCalledExactlyOnceWith('i-1');
+    expect(knowledge.interactionEnded).toHaveBeenCalledExactlyOnceWith('i-1');
     answer(searches[0], 'kb-1');
     expect(insights.push).toHaveBeenCalledTimes(1);
   });

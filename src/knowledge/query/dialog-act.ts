@@ -4,8 +4,12 @@ import { CLOSING_WORDS, HOLDING_OPENINGS, NUMBER_WORDS, REQUEST_WORDS, RESOLVED_
 /** Why an utterance asks the knowledge base nothing. */
 export type SmallTalk = 'no-content' | 'acknowledgement' | 'holding' | 'detail';
 
-/** Spelled-out numbers and dates from this many on, with nothing asked, read as a detail being given. */
+/**
+ * Numbers and dates from this many on, with nothing asked and fewer content words than a self-contained
+ * utterance has, read as a detail being given ("it's order four four seven one nine").
+ */
 const DETAIL_NUMBERS = 3;
+const DETAIL_MAX_CONTENT_WORDS = 2;
 /** Fillers skipped before looking at how an utterance opens. */
 const OPENING_FILLERS = new Set(['um', 'uh', 'er', 'erm', 'oh', 'ah', 'so', 'okay', 'ok', 'alright', 'right', 'well']);
 
@@ -25,7 +29,7 @@ export function smallTalkKind(text: string, terms: Terms): SmallTalk | undefined
   const resolved = words.some((word) => RESOLVED_WORDS.has(word));
   if (resolved && (words.includes('now') || words.includes('all'))) return 'acknowledgement';
   const numbers = words.filter((word) => NUMBER_WORDS.has(word) || /^\d+$/.test(word)).length;
-  if (numbers >= DETAIL_NUMBERS) return 'detail';
+  if (numbers >= DETAIL_NUMBERS && terms.content.length <= DETAIL_MAX_CONTENT_WORDS) return 'detail';
   return undefined;
 }
 

@@ -43,7 +43,14 @@ export class QueryPlanner {
   private readonly topics: LRUCache<string, Topic>;
 
   constructor(maxInteractions: number, idleMs = DEFAULT_TOPIC_IDLE_MS, now: () => number = () => Date.now()) {
-    this.topics = new LRUCache({ max: maxInteractions, ttl: idleMs, ttlResolution: 0, perf: { now } });
+    // A topic in use (vague turns searched with it) stays; one unused for idleMs goes.
+    this.topics = new LRUCache({
+      max: maxInteractions,
+      ttl: idleMs,
+      updateAgeOnGet: true,
+      ttlResolution: 0,
+      perf: { now },
+    });
   }
 
   plan(utterance: Utterance): QueryPlan {

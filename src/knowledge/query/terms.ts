@@ -33,7 +33,7 @@ export function toTerms(text: string): Terms {
     if (content.length >= MAX_TERMS || !isContentWord(word) || seen.has(word)) continue;
     seen.add(word);
     content.push(word);
-    const stem = stemmer(word);
+    const stem = stemmer(withoutPossessive(word));
     if (!stems.includes(stem)) stems.push(stem);
   }
   return { words, content, stems };
@@ -43,6 +43,11 @@ export function toTerms(text: string): Terms {
 export function isContentWord(word: string): boolean {
   if (word.length < 2) return false;
   if (/^\d+$/.test(word)) return false;
-  const base = word.endsWith("'s") ? word.slice(0, -2) : word;
+  const base = withoutPossessive(word);
   return !FUNCTION_WORDS.has(base) && !CONVERSATIONAL_WORDS.has(base) && !NUMBER_WORDS.has(base);
+}
+
+/** "customer's" → "customer": a possessive says what its word says (and shares its stem). */
+function withoutPossessive(word: string): string {
+  return word.endsWith("'s") ? word.slice(0, -2) : word;
 }

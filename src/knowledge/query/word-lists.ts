@@ -60,7 +60,7 @@ export const NUMBER_WORDS = words(`
   seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
   first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth
   fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth
-  january february march april may june july august september october november december
+  january february march april june july august september october november december
   monday tuesday wednesday thursday friday saturday sunday
 `);
 
