@@ -68,7 +68,10 @@ export class LearnedVerdictsStore {
       ),
       all: this.db.prepare(`SELECT ${columns} FROM learned_verdicts`),
       count: this.db.prepare('SELECT COUNT(*) AS n FROM learned_verdicts'),
-      oldest: this.db.prepare(`SELECT ${columns} FROM learned_verdicts ORDER BY updated_at LIMIT ?`),
+      // Never the case just stored, even when its time ties with others' or the clock stepped back.
+      oldest: this.db.prepare(
+        `SELECT ${columns} FROM learned_verdicts WHERE NOT (terms = ? AND article_id = ?) ORDER BY updated_at LIMIT ?`,
+      ),
       remove: this.db.prepare('DELETE FROM learned_verdicts WHERE terms = ? AND article_id = ?'),
       list: this.db.prepare(
         `SELECT ${columns} FROM learned_verdicts WHERE ${matching}
@@ -90,9 +93,11 @@ export class LearnedVerdictsStore {
     return this.db.transaction(() => {
       const row = this.statements.upsert.get(terms.join(' '), articleId, accepted, 1 - accepted, now) as Row;
       const excess = (this.statements.count.get() as { n: number }).n - this.maxCases;
-      const dropped = excess > 0 ? (this.statements.oldest.all(excess) as Row[]).map(toCase) : [];
+      const dropped =
+        excess > 0 ? (this.statements.oldest.all(row.terms, row.articleId, excess) as Row[]).map(toCase) : [];
       for (const old of dropped) this.statements.remove.run(old.terms.join(' '), old.articleId);
-      this.dataVersion = this.readDataVersion();
+      // No data_version read here: own writes never change it, and reading it would swallow a change
+      // another connection committed since `changedElsewhere` last looked.
       return { stored: toCase(row), dropped };
     })();
   }

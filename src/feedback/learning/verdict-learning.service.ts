@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
 import { Counters } from '../../common/counters.js';
@@ -29,6 +29,7 @@ const STRENGTH = 1.25;
  */
 @Injectable()
 export class VerdictLearning {
+  private readonly logger = new Logger(VerdictLearning.name);
   private readonly store: LearnedVerdictsStore;
   private readonly memory = new SimilarQuestions();
   private readonly pushed = new LRUCache<string, readonly string[]>({
@@ -65,10 +66,21 @@ export class VerdictLearning {
     }
     this.pushed.delete(key);
     const action = verdict.type === 'INSIGHT_ACCEPTED' ? 'ACCEPTED' : 'REJECTED';
-    this.reloadIfChangedElsewhere();
-    const { stored, dropped } = this.store.add(question, verdict.insightId, action);
-    for (const old of dropped) this.memory.remove(old.terms, old.articleId);
-    this.memory.put(stored);
+    try {
+      this.reloadIfChangedElsewhere();
+      const { stored, dropped } = this.store.add(question, verdict.insightId, action);
+      for (const old of dropped) this.memory.remove(old.terms, old.articleId);
+      this.memory.put(stored);
+    } catch (error) {
+      // Runs in the verdict stream: a throw would stop it. The verdict itself is delivered regardless.
+      this.counters.count('verdicts_not_learned');
+      this.logger.error({
+        msg: `Verdict not learned, the store failed: ${(error as Error).message}`,
+        interactionId: verdict.interactionId,
+        insightId: verdict.insightId,
+      });
+      return;
+    }
     this.counters.count('verdicts_learned', { action });
   }
 
