@@ -3,7 +3,7 @@
 // separate process, through the in-repo CXone simulator, prints the relevance figures against their targets
 // and rewrites the generated block of docs/relevance.md. A measurement: it exits 0 whatever the figures.
 //
-//   node eval/run.mjs [--only first|learning] [--verbose] [--no-report] [--json results.json]
+//   node eval/run.mjs [--only first|learning] [--verbose] [--no-report] [--json results.json] [--env NAME=VALUE]
 //                     [--concurrency 8] [--settle-ms 1500] [--quiet-ms 500]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     'settle-ms': { type: 'string', default: '1500' },
     'quiet-ms': { type: 'string', default: '500' },
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 if (args.only !== undefined && !['first', 'learning'].includes(args.only)) {
@@ -40,7 +41,13 @@ if (bad.length > 0) {
 }
 // Short silence flush so a turn never waits on it (TURN_END flushes first); every other setting, the
 // knowledge ones included, is the service's default: the figures are those of the service as shipped.
-const SERVICE_ENV = { BUFFER_SILENCE_MS: '600' };
+// `--env NAME=VALUE` (repeatable) changes one setting for a what-if run; the doc is then left as it was.
+const overrides = Object.fromEntries(args.env.map((pair) => [pair.split('=')[0], pair.slice(pair.indexOf('=') + 1)]));
+if (args.env.some((pair) => !/^[A-Z][A-Z0-9_]*=/.test(pair))) {
+  console.error('--env takes NAME=VALUE');
+  process.exit(2);
+}
+const SERVICE_ENV = { BUFFER_SILENCE_MS: '600', ...overrides };
 const VERDICTS_DELIVERED_WITHIN_MS = 30_000;
 
 const snapshot = snapshotDist();
@@ -118,6 +125,10 @@ try {
   if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2));
   if (args['no-report']) {
     // nothing written
+  } else if (args.env.length > 0) {
+    console.log(
+      'docs/relevance.md left as it was: settings changed with --env are a what-if, not the service as shipped',
+    );
   } else if (args.only) {
     console.log('docs/relevance.md left as it was: a partial run (--only) does not replace the figures');
   } else if (writeReport(results)) {

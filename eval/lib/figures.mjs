@@ -1,6 +1,13 @@
 // From played turns to the figures: what each turn got, then the shares the issue asks for.
 import { NEEDY_KINDS } from './relevance-set.mjs';
 
+/**
+ * Cases written after the service's small-talk rules, by someone who had not seen them (`"heldOut": true`).
+ * Batch `h` (st-h…, call-h…) was then looked at while the rules were refined, so only batch `g` (st-g…,
+ * call-g…), written after that, still measures whether the rules generalise.
+ */
+const HELD_OUT = /^(st|call)-g\d/;
+
 const ratio = (hits, total) => ({ hits, total, value: total === 0 ? NaN : hits / total });
 
 /**
@@ -19,6 +26,7 @@ export function turnOutcomes(played) {
         group: session.group,
         source: session.source,
         turn: index + 1,
+        closing: index === session.played.length - 1 && session.played.length > 1,
         kind: turn.kind,
         type: turn.type,
         text: turn.text,
@@ -82,7 +90,15 @@ function breakdown(outcomes) {
     ['calls: follow-up turns', (o) => o.group === 'call' && o.kind === 'follow-up'],
     ['small talk alone', (o) => o.group === 'small-talk'],
     ['calls: small-talk turns', (o) => o.group === 'call' && o.kind === 'small-talk'],
-  ];
+    ['calls: closing small talk', (o) => o.group === 'call' && o.kind === 'small-talk' && o.closing],
+    // Written after the service's small-talk rules, by someone who had not seen them: do the rules generalise?
+    ['held out: small talk alone', (o) => o.group === 'small-talk' && HELD_OUT.test(o.source)],
+    [
+      'held out: calls, small-talk turns',
+      (o) => o.group === 'call' && o.kind === 'small-talk' && HELD_OUT.test(o.source),
+    ],
+    ['held out: calls, needy and follow-up turns', (o) => o.group === 'call' && isNeedy(o) && HELD_OUT.test(o.source)],
+  ].filter(([, test]) => outcomes.some(test));
   return parts.map(([name, test]) => {
     const turns = outcomes.filter(test);
     const cards = turns.flatMap((o) => o.cards.map((id) => o.relevant.includes(id)));

@@ -51,6 +51,7 @@ export interface AppConfig {
     minScore: number;
     confidentScore: number;
     relativeScore: number;
+    statementScore: number;
     maxInFlight: number;
     maxQueued: number;
     querySpeakers: Speaker[];
@@ -260,6 +261,7 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode, explicit: Readon
       minScore: vars.KB_MIN_SCORE,
       confidentScore: vars.KB_CONFIDENT_SCORE,
       relativeScore: vars.KB_RELATIVE_SCORE,
+      statementScore: vars.KB_STATEMENT_SCORE,
       maxInFlight: vars.KB_MAX_IN_FLIGHT,
       maxQueued: vars.KB_MAX_QUEUED,
       querySpeakers: [...new Set(vars.KB_QUERY_SPEAKERS.split(',') as Speaker[])],

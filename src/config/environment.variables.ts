@@ -47,6 +47,8 @@ export class EnvironmentVariables {
   @Type(() => Number) @NumberBetween(0, 1) KB_CONFIDENT_SCORE: number = 0.15;
   /** A card's score must be at least this share of the best hit's: a weak tail under a strong hit is noise. */
   @Type(() => Number) @NumberBetween(0, 1) KB_RELATIVE_SCORE: number = 0.8;
+  /** The confident floor for an utterance that asks nothing: a statement may be small talk or a need. */
+  @Type(() => Number) @NumberBetween(0, 1) KB_STATEMENT_SCORE: number = 0.4;
   @Type(() => Number) @WholeNumber(1, 1000, 'searches') KB_MAX_IN_FLIGHT: number = 32;
   /** Searches waiting for a slot at most; beyond it (or past what the deadline allows) they are shed. */
   @Type(() => Number) @WholeNumber(1, 1_000_000, 'searches') KB_MAX_QUEUED: number = 20_000;

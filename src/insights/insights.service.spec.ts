@@ -45,6 +45,7 @@ describe(InsightsService.name, () => {
         minScore: 0,
         confidentScore: 0,
         relativeScore: 0,
+        statementScore: 0,
         maxInFlight: 4,
         maxQueued: 100,
         expert: { siteUrl: '', key: '', secret: '', user: '', cacheTtlMs: 0, cacheMaxEntries: 0 },

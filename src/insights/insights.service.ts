@@ -34,10 +34,10 @@ export class InsightsService {
    * on the whole result, shown articles included), none the call has already seen, safe to display.
    * A search that brings none is counted by why.
    */
-  toCards(utterance: Utterance, articles: Article[]): AssistCard[] {
+  toCards(utterance: Utterance, articles: Article[], { asks = true }: { asks?: boolean } = {}): AssistCard[] {
     const { interactionId } = utterance;
     const isAlreadyShown = (articleId: string) => this.shown.has(interactionId, articleId);
-    const { strong, quiet } = strongArticles(articles, this.knowledge, isAlreadyShown);
+    const { strong, quiet } = strongArticles(articles, this.knowledge, { isAlreadyShown, asks });
     const cards = formatCards(strong, {
       interactionId,
       minScore: this.knowledge.minScore,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../domain/article.js';
 import { type ScoreFloors, strongArticles } from './score-floors.js';
 
-const FLOORS: ScoreFloors = { minScore: 0.2, confidentScore: 0.5, relativeScore: 0.5 };
+const FLOORS: ScoreFloors = { minScore: 0.2, confidentScore: 0.5, relativeScore: 0.5, statementScore: 0.7 };
 
 const article = (id: string, score?: number): Article => ({
   id,
@@ -13,12 +13,20 @@ const article = (id: string, score?: number): Article => ({
 });
 
 const ids = (articles: readonly Article[]) => articles.map(({ id }) => id);
-const shownAmong =
-  (...shown: string[]) =>
-  (id: string) =>
-    shown.includes(id);
+const onScreen = (...shown: string[]) => ({ isAlreadyShown: (id: string) => shown.includes(id) });
 
 describe(strongArticles.name, () => {
+  it('asks more of the best hit when the utterance asks nothing (a statement may be small talk)', () => {
+    const articles = [article('a', 0.6), article('b', 0.55)];
+    expect(ids(strongArticles(articles, FLOORS).strong)).toEqual(['a', 'b']);
+    expect(ids(strongArticles(articles, FLOORS, { asks: true }).strong)).toEqual(['a', 'b']);
+    expect(strongArticles(articles, FLOORS, { asks: false })).toEqual({ strong: [], quiet: 'weak' });
+    expect(ids(strongArticles([article('c', 0.7)], FLOORS, { asks: false }).strong)).toEqual(['c']);
+    // Never lower than the confident floor, whatever the statement floor says.
+    const lax = { ...FLOORS, statementScore: 0.1 };
+    expect(strongArticles([article('d', 0.4)], lax, { asks: false })).toEqual({ strong: [], quiet: 'weak' });
+  });
+
   it('is quiet with no hits', () => {
     expect(strongArticles([], FLOORS)).toEqual({ strong: [], quiet: 'no-hits' });
   });
@@ -71,36 +79,36 @@ describe(strongArticles.name, () => {
     it('is quiet when the best hit was shown, however strong the others are', () => {
       const articles = [article('a', 0.95), article('b', 0.9), article('c', 0.85)];
 
-      expect(strongArticles(articles, FLOORS, shownAmong('a'))).toEqual({ strong: [], quiet: 'already-shown' });
+      expect(strongArticles(articles, FLOORS, onScreen('a'))).toEqual({ strong: [], quiet: 'already-shown' });
     });
 
     it('finds the best hit by score, not by rank', () => {
       const articles = [article('a', 0.7), article('b', 0.9)];
 
-      expect(strongArticles(articles, FLOORS, shownAmong('b'))).toEqual({ strong: [], quiet: 'already-shown' });
-      expect(ids(strongArticles(articles, FLOORS, shownAmong('a')).strong)).toEqual(['a', 'b']);
+      expect(strongArticles(articles, FLOORS, onScreen('b'))).toEqual({ strong: [], quiet: 'already-shown' });
+      expect(ids(strongArticles(articles, FLOORS, onScreen('a')).strong)).toEqual(['a', 'b']);
     });
 
     it('takes the first among equal scores as the best', () => {
       const articles = [article('a', 0.8), article('b', 0.8)];
 
-      expect(strongArticles(articles, FLOORS, shownAmong('a'))).toEqual({ strong: [], quiet: 'already-shown' });
-      expect(ids(strongArticles(articles, FLOORS, shownAmong('b')).strong)).toEqual(['a', 'b']);
+      expect(strongArticles(articles, FLOORS, onScreen('a'))).toEqual({ strong: [], quiet: 'already-shown' });
+      expect(ids(strongArticles(articles, FLOORS, onScreen('b')).strong)).toEqual(['a', 'b']);
     });
 
     it('is already-shown, not weak, when the shown best is not confident', () => {
-      expect(strongArticles([article('a', 0.3)], FLOORS, shownAmong('a'))).toEqual({
+      expect(strongArticles([article('a', 0.3)], FLOORS, onScreen('a'))).toEqual({
         strong: [],
         quiet: 'already-shown',
       });
-      expect(strongArticles([article('a', 0.3)], FLOORS, shownAmong('b'))).toEqual({ strong: [], quiet: 'weak' });
+      expect(strongArticles([article('a', 0.3)], FLOORS, onScreen('b'))).toEqual({ strong: [], quiet: 'weak' });
     });
 
     it('judges the others against the unshown best, and keeps a shown one below it for the formatter to drop', () => {
       // floor: 0.5 × 0.9 = 0.45; the shown 'b' neither raises it nor is removed here
       const articles = [article('a', 0.9), article('b', 0.85), article('c', 0.5), article('d', 0.44)];
 
-      expect(ids(strongArticles(articles, FLOORS, shownAmong('b')).strong)).toEqual(['a', 'b', 'c']);
+      expect(ids(strongArticles(articles, FLOORS, onScreen('b')).strong)).toEqual(['a', 'b', 'c']);
     });
   });
 
@@ -118,8 +126,8 @@ describe(strongArticles.name, () => {
     it('is quiet when none has a score and the first was shown', () => {
       const articles = [article('a'), article('b')];
 
-      expect(strongArticles(articles, FLOORS, shownAmong('a'))).toEqual({ strong: [], quiet: 'already-shown' });
-      expect(ids(strongArticles(articles, FLOORS, shownAmong('b')).strong)).toEqual(['a', 'b']);
+      expect(strongArticles(articles, FLOORS, onScreen('a'))).toEqual({ strong: [], quiet: 'already-shown' });
+      expect(ids(strongArticles(articles, FLOORS, onScreen('b')).strong)).toEqual(['a', 'b']);
     });
 
     it('does not judge them by the floors, nor take them as the best', () => {
@@ -127,8 +135,8 @@ describe(strongArticles.name, () => {
       const articles = [article('a'), article('b', 0.9), article('c', 0.3), article('d')];
 
       expect(ids(strongArticles(articles, FLOORS).strong)).toEqual(['a', 'b', 'd']);
-      expect(strongArticles(articles, FLOORS, shownAmong('b')).quiet).toBe('already-shown');
-      expect(ids(strongArticles(articles, FLOORS, shownAmong('a')).strong)).toEqual(['a', 'b', 'd']);
+      expect(strongArticles(articles, FLOORS, onScreen('b')).quiet).toBe('already-shown');
+      expect(ids(strongArticles(articles, FLOORS, onScreen('a')).strong)).toEqual(['a', 'b', 'd']);
     });
   });
 });

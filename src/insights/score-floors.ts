@@ -7,6 +7,8 @@ export interface ScoreFloors {
   confidentScore: number;
   /** KB_RELATIVE_SCORE: a card's score must be at least this share of the best hit's. */
   relativeScore: number;
+  /** KB_STATEMENT_SCORE: the confident floor for an utterance that asks nothing (no question or request). */
+  statementScore: number;
 }
 
 /**
@@ -18,15 +20,24 @@ export interface ScoreFloors {
 export function strongArticles(
   articles: readonly Article[],
   floors: ScoreFloors,
-  isAlreadyShown: (articleId: string) => boolean = () => false,
+  { isAlreadyShown = () => false, asks = true }: StrengthContext = {},
 ): Strength {
   const best = bestOf(articles);
   if (best === undefined) return { strong: [], quiet: 'no-hits' };
   if (isAlreadyShown(best.id)) return { strong: [], quiet: 'already-shown' };
   if (best.score === undefined) return { strong: [...articles] };
-  if (best.score < floors.confidentScore) return { strong: [], quiet: 'weak' };
+  // A statement ("the parcel turned up at my neighbour's") may be a need or small talk: only a strong hit says.
+  const confident = asks ? floors.confidentScore : Math.max(floors.confidentScore, floors.statementScore);
+  if (best.score < confident) return { strong: [], quiet: 'weak' };
   const floor = Math.max(floors.minScore, floors.relativeScore * best.score);
   return { strong: articles.filter(({ score }) => score === undefined || score >= floor) };
+}
+
+export interface StrengthContext {
+  /** True for an article the call's agent has already been shown. */
+  isAlreadyShown?: (articleId: string) => boolean;
+  /** The utterance asks something (default); false: a statement, judged by the statement floor. */
+  asks?: boolean;
 }
 
 export interface Strength {

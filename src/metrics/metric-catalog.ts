@@ -143,8 +143,8 @@ export const METRIC_CATALOG = {
   // buffers and the assist pipeline
   utterances: counter('Utterances flushed from the buffers, by flush reason', { reason: FLUSH_REASONS }),
   utterances_not_searched: counter(
-    'Utterances not searched, by cause: a speaker not searched for, or small talk (no content word, thanks, holding, a detail)',
-    { cause: ['speaker', 'no-content', 'acknowledgement', 'holding', 'detail'] },
+    'Utterances not searched, by cause: a speaker not searched for, or small talk (no content word, thanks, holding, a detail, repair, pleasantry)',
+    { cause: ['speaker', 'no-content', 'acknowledgement', 'holding', 'detail', 'repair', 'pleasantry'] },
   ),
   searches_with_topic: counter("Short or vague utterances searched together with the call's topic"),
   searches_without_cards: counter('Searches that brought no card, by cause', {
@@ -223,7 +223,9 @@ export const METRIC_CATALOG = {
   verdicts_learned: counter('Verdicts learned from (ranking for similar questions), by action', {
     action: ['ACCEPTED', 'REJECTED'],
   }),
-  verdicts_not_learned: counter('Verdicts not learned from: a repeat, or a card this process did not push'),
+  verdicts_not_learned: counter(
+    'Verdicts not learned from: a repeat, a card this process did not push, or a store write that failed',
+  ),
   learned_cases: gauge('(question, article) cases learned from verdicts'),
   feedback_pending: gauge('Verdicts stored and not yet delivered'),
   feedback_oldest_pending_seconds: gauge('Age of the oldest undelivered verdict'),

@@ -30,7 +30,14 @@ const article = (id: string) => ({ id, title: `Title ${id}`, score: 0.9 });
 
 /** A search plan that carries its utterance, so each fake search knows which utterance it serves. */
 type TestPlan =
-  | { search: true; text: string; stems: string[]; basis: 'utterance' | 'with-topic'; utterance: Utterance }
+  | {
+      search: true;
+      text: string;
+      stems: string[];
+      basis: 'utterance' | 'with-topic';
+      asks: boolean;
+      utterance: Utterance;
+    }
   | { search: false; why: 'no-content' | 'acknowledgement' | 'holding' | 'detail' };
 
 describe(AssistPipeline.name, () => {
@@ -127,6 +134,7 @@ describe(AssistPipeline.name, () => {
         text: utterance.text,
         stems: [`stem-of-${utterance.text}`],
         basis: 'utterance' as const,
+        asks: true,
         utterance,
       })),
       cardsShown: vi.fn(),
@@ -217,7 +225,9 @@ describe(AssistPipeline.name, () => {
     expect(insights.push).not.toHaveBeenCalled();
 
     answer(searches[0], 'kb-1', 'kb-2');
-    expect(insights.toCards).toHaveBeenCalledWith(searches[0].utterance, [article('kb-1'), article('kb-2')]);
+    expect(insights.toCards).toHaveBeenCalledWith(searches[0].utterance, [article('kb-1'), article('kb-2')], {
+      asks: true,
+    });
     expect(pushed()).toEqual([['i-1', 'my voicemail pin does not work', ['kb-1', 'kb-2']]]);
     expect(counters.get('utterances{reason="dialog-state"}')).toBe(1);
   });
@@ -420,6 +430,21 @@ describe(AssistPipeline.name, () => {
     expect(searches.map((s) => s.utterance.text)).toEqual(['my router keeps rebooting']);
   });
 
+  it('tells insights whether the utterance asked something, for the statement floor', () => {
+    boot();
+    knowledge.plan.mockImplementationOnce((utterance) => ({
+      search: true,
+      text: utterance.text,
+      stems: [],
+      basis: 'utterance',
+      asks: false,
+      utterance,
+    }));
+    say('i-1', 'the parcel arrived broken');
+    answer(searches[0], 'kb-1');
+    expect(insights.toCards).toHaveBeenCalledWith(searches[0].utterance, [article('kb-1')], { asks: false });
+  });
+
   it('counts the vague turns searched with the call topic', () => {
     boot();
     knowledge.plan.mockImplementationOnce((utterance) => ({
@@ -427,6 +452,7 @@ describe(AssistPipeline.name, () => {
       text: `topic ${utterance.text}`,
       stems: ['topic'],
       basis: 'with-topic',
+      asks: true,
       utterance,
     }));
     say('i-1', 'that one');
@@ -441,7 +467,9 @@ describe(AssistPipeline.name, () => {
     answer(searches[0], 'kb-1', 'kb-2');
 
     expect(learning.rank).toHaveBeenCalledWith(['stem-of-voicemail pin'], [article('kb-1'), article('kb-2')]);
-    expect(insights.toCards).toHaveBeenCalledWith(searches[0].utterance, [article('kb-2'), article('kb-1')]);
+    expect(insights.toCards).toHaveBeenCalledWith(searches[0].utterance, [article('kb-2'), article('kb-1')], {
+      asks: true,
+    });
   });
 
   it('once cards are pushed, notes them for learning and lets the call topic move on', () => {

@@ -201,7 +201,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
       inTimeSlices(this.replies),
       // Verdicts from earlier calls re-rank the hits; the floors then keep only the strong ones.
       map((articles) => this.learning.rank(plan.stems, articles)),
-      map((articles) => ({ utterance, plan, cards: this.insights.toCards(utterance, articles) })),
+      map((articles) => ({ utterance, plan, cards: this.insights.toCards(utterance, articles, { asks: plan.asks }) })),
       filter(({ cards }) => cards.length > 0),
       withinCardDeadline(utterance, this.cardDeadlineMs, () => this.dropLate(utterance, 'searching')),
     );

@@ -47,6 +47,7 @@ export class LearnedVerdictsStore {
   private readonly db: Database.Database;
   private readonly statements;
   private dataVersion: number;
+  private dataVersionStatement?: Database.Statement;
 
   constructor(
     database: FeedbackDatabase,
@@ -129,7 +130,9 @@ export class LearnedVerdictsStore {
   }
 
   private readDataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    // Prepared once: it runs before every search.
+    this.dataVersionStatement ??= this.db.prepare('PRAGMA data_version').pluck();
+    return this.dataVersionStatement.get() as number;
   }
 }
 

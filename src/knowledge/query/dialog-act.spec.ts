@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smallTalkKind } from './dialog-act.js';
+import { readDialogAct, smallTalkKind } from './dialog-act.js';
 import { toTerms } from './terms.js';
 
 const kindOf = (text: string) => smallTalkKind(text, toTerms(text));
@@ -128,5 +128,65 @@ describe(smallTalkKind.name, () => {
   it('leaves an ordinary statement of a need to the knowledge base', () => {
     expect(kindOf('My card was charged twice for the same order')).toBeUndefined();
     expect(kindOf('Voicemail PIN reset')).toBeUndefined();
+  });
+});
+
+describe(readDialogAct.name, () => {
+  const actOf = (text: string) => readDialogAct(text, toTerms(text));
+
+  it.each([
+    'can I move my plan to the cheaper tariff',
+    'hi, is there a fee to send money abroad',
+    'so could you block the card for me',
+    "what's the limit on my credit card",
+    'and will the refund go back to my original card',
+    'do I have to pay for the return label',
+  ])('reads a question without a question mark: "%s"', (text) => {
+    expect(actOf(text)).toEqual({ asks: true });
+  });
+
+  it.each([
+    'my parcel arrived with the lid smashed in',
+    'the router in the hallway keeps blinking orange',
+    'I booked the hotel through your website last month',
+  ])('reads a statement that asks nothing, to be judged by the statement floor: "%s"', (text) => {
+    expect(actOf(text)).toEqual({ asks: false });
+  });
+
+  it('reads a modal as a question only before its subject ("the app will crash" is a statement)', () => {
+    expect(actOf('the banking app will crash every morning')).toEqual({ asks: false });
+    expect(actOf('the banking app crashes, will you look into it')).toEqual({ asks: true });
+  });
+
+  it('keeps small talk small talk', () => {
+    expect(actOf('cheers, the new SIM card works now')).toEqual({ smallTalk: 'acknowledgement' });
+  });
+});
+
+describe('repairs and pleasantries', () => {
+  const kind = (text: string) => smallTalkKind(text, toTerms(text));
+
+  it.each([
+    'sorry, I did not catch your surname',
+    'you are breaking up a little, the signal here',
+    'what was that reference again',
+  ])('reads a short repair as small talk: "%s"', (text) => {
+    expect(kind(text)).toBe('repair');
+  });
+
+  it.each(["how's your morning going, busy?", 'how are things over there in the office'])(
+    'reads a short pleasantry as small talk: "%s"',
+    (text) => {
+      expect(kind(text)).toBe('pleasantry');
+    },
+  );
+
+  it('searches a repair phrase that comes with a need of its own', () => {
+    expect(kind("sorry I didn't catch that, my debit card payment was declined at the pharmacy")).toBeUndefined();
+  });
+
+  it('does not read "never mind" as a problem', () => {
+    expect(kind('oh never mind, the package just turned up, all good')).toBe('acknowledgement');
+    expect(kind('the package never turned up')).toBeUndefined();
   });
 });

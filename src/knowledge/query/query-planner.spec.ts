@@ -45,14 +45,28 @@ describe(QueryPlanner.name, () => {
       text: CHARGED_TWICE,
       stems: ['debit', 'card', 'charg', 'twice', 'order'],
       basis: 'utterance',
+      asks: false,
     });
+  });
+
+  it('says whether the utterance asks something: a statement needs stronger hits', () => {
+    const sut = new QueryPlanner(10);
+    expect(sut.plan(said('Can I get a new voicemail PIN'))).toMatchObject({ search: true, asks: true });
+    expect(sut.plan(said('Is there a fee for international roaming'))).toMatchObject({ asks: true });
+    expect(sut.plan(said('The parcel arrived with a cracked screen'))).toMatchObject({ search: true, asks: false });
   });
 
   it('searches a vague utterance alone when the call has no topic yet', () => {
     const sut = new QueryPlanner(10);
     expect(toTerms(HOW_LONG).content.length).toBeLessThan(SELF_CONTAINED_TERMS);
 
-    expect(sut.plan(said(HOW_LONG))).toEqual({ search: true, text: HOW_LONG, stems: ['long'], basis: 'utterance' });
+    expect(sut.plan(said(HOW_LONG))).toEqual({
+      search: true,
+      text: HOW_LONG,
+      stems: ['long'],
+      basis: 'utterance',
+      asks: true,
+    });
   });
 
   it('searches a vague utterance with the topic set by cards shown for an utterance searched alone', () => {
@@ -65,6 +79,7 @@ describe(QueryPlanner.name, () => {
       text: `${CHARGED_TWICE} ${AND_REFUND}`,
       stems: ['debit', 'card', 'charg', 'twice', 'order', 'refund'],
       basis: 'with-topic',
+      asks: false,
     });
   });
 
@@ -106,6 +121,7 @@ describe(QueryPlanner.name, () => {
       text: `${VOICEMAIL_PIN} ${HOW_LONG}`,
       stems: ['forgot', 'voicemail', 'pin', 'mobil', 'long'],
       basis: 'with-topic',
+      asks: true,
     });
     expect(sut.size).toBe(1);
   });

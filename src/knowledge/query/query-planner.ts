@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Utterance } from '../../domain/utterance.js';
-import { type SmallTalk, smallTalkKind } from './dialog-act.js';
+import { readDialogAct, type SmallTalk } from './dialog-act.js';
 import { MAX_SCANNED_CHARS, toTerms } from './terms.js';
 
 /**
@@ -23,6 +23,8 @@ export type QueryPlan =
       stems: string[];
       /** The utterance alone (its words become the topic if it brings cards) or with the call's topic. */
       basis: 'utterance' | 'with-topic';
+      /** It asks something (a question, a request, a problem); one that does not needs stronger hits. */
+      asks: boolean;
     };
 
 interface Topic {
@@ -56,17 +58,19 @@ export class QueryPlanner {
   plan(utterance: Utterance): QueryPlan {
     const text = utterance.text.slice(0, MAX_SCANNED_CHARS);
     const own = toTerms(text);
-    const smallTalk = smallTalkKind(text, own);
-    if (smallTalk) return { search: false, why: smallTalk };
+    const act = readDialogAct(text, own);
+    if (act.smallTalk) return { search: false, why: act.smallTalk };
+    const { asks } = act;
     const topic = this.topics.get(utterance.interactionId);
     if (own.content.length >= SELF_CONTAINED_TERMS || !topic) {
-      return { search: true, text, stems: own.stems, basis: 'utterance' };
+      return { search: true, text, stems: own.stems, basis: 'utterance', asks };
     }
     return {
       search: true,
       text: `${topic.text} ${text}`,
       stems: [...new Set([...topic.stems, ...own.stems])],
       basis: 'with-topic',
+      asks,
     };
   }
 

@@ -97,3 +97,39 @@ export const HOLDING_OPENINGS = [
   'just a second',
   'just a minute',
 ];
+
+/** Repair: the line or the listener failed ("sorry, I didn't catch that", "you're breaking up"). */
+export const REPAIR_PHRASES = [
+  'say that again',
+  'repeat that',
+  'come again',
+  "didn't catch",
+  'did not catch',
+  'missed that',
+  'missed the last',
+  'what was that',
+  'breaking up',
+  'cutting out',
+  'cut out',
+  'can you hear me',
+  'hear me okay',
+  'bad line',
+  'line is bad',
+];
+
+/** Pleasantries asked of the agent ("how's your day going?"): questions that need no knowledge. */
+export const PLEASANTRY_PHRASES = [
+  'how are you',
+  ...['day', 'morning', 'afternoon', 'evening', 'week', 'shift'].flatMap((time) => [
+    `how's your ${time}`,
+    `how is your ${time}`,
+  ]),
+  "how's it going",
+  'how is it going',
+  'how are things',
+  'how have you been',
+  "hope you're well",
+  'hope you are well',
+  'having a good day',
+  'nice to meet you',
+];
