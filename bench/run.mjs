@@ -2,7 +2,7 @@
 // `npm run bench` (builds first). Drives the built service, as a separate process, through the in-repo
 // CXone simulator and writes docs/benchmarks.md + docs/benchmarks-chart.svg. Not part of `npm test`.
 //
-//   node bench/run.mjs [--mode all|load|memory|ingest|flood] [--levels 10,100,1000,2000] [--duration 20]
+//   node bench/run.mjs [--mode all|load|memory|ingest|flood|panels] [--panels 500] [--levels 10,100,1000,2000] [--duration 20]
 //                      [--warmup 3] [--latency 0] [--turns-per-call 4] [--idle 20000]
 //                      [--ingest-step 4] [--rates 10000,25000,50000,75000] [--cpu-prof] [--no-report]
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ if (process.env.BENCH_KEEP_SNAPSHOT !== '1') {
 const { runIngest, runMemory } = await import('./lib/capacity.mjs');
 const { runLoadLevel } = await import('./lib/load.mjs');
 const { runFlood } = await import('./lib/flood.mjs');
+const { runPanels } = await import('./lib/panels.mjs');
 const { writeReport } = await import('./lib/report.mjs');
 const { buildScript } = await import('./lib/script.mjs');
 
@@ -44,6 +45,7 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '10000,25000,50000,75000' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
+    panels: { type: 'string', default: '500' },
   },
 });
 
@@ -53,10 +55,10 @@ mkdirSync(PROFILES, { recursive: true });
 const cpuProfDir = args['cpu-prof'] ? PROFILES : undefined;
 const mode = args.mode;
 // `--mode report` only rewrites docs/ from the last results.
-const modes = mode === 'all' ? ['load', 'memory', 'ingest', 'flood'] : mode.split(',');
+const modes = mode === 'all' ? ['load', 'memory', 'ingest', 'flood', 'panels'] : mode.split(',');
 const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { load: {} };
 results.load ??= {};
-const measuring = ['load', 'memory', 'ingest', 'flood'].some((m) => modes.includes(m));
+const measuring = ['load', 'memory', 'ingest', 'flood', 'panels'].some((m) => modes.includes(m));
 if (measuring) {
   results.loadAverage = { start: loadavg() };
   results.command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
@@ -118,6 +120,16 @@ if (modes.includes('flood')) {
   console.log(
     `peak RSS ${fmt(r.peakRssMb)} MB; /health/live max ${fmt(r.live.maxMs)} ms, p99 ${fmt(r.live.p99Ms)} ms ` +
       `(${r.live.probes} probes, ${r.live.failures} failed); settled in ${r.settledMs} ms; ${r.searched} searched, ${r.shed} shed`,
+  );
+}
+
+if (modes.includes('panels')) {
+  process.stdout.write(`panels: ${args.panels} agent panels open, 5 per contact... `);
+  const r = (results.panels = await runPanels({ panels: Number(args.panels) }));
+  console.log(
+    `${fmt(r.kbPerPanel, 1)} KB per open panel (RSS ${r.rssMb.map((m) => fmt(m)).join(' -> ')} MB); ` +
+      `${fmt(r.cpuMsPerPanelEvent * 1000, 0)} µs CPU per card event delivered to a panel ` +
+      `(${r.delivered} of ${r.expectedDeliveries} delivered; turn ${fmt(r.turnCpuMsWithout, 2)} -> ${fmt(r.turnCpuMsWith, 2)} ms CPU)`,
   );
 }
 

@@ -10,6 +10,7 @@ import { InsightsModule } from './insights/insights.module.js';
 import { KnowledgeModule } from './knowledge/knowledge.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { outsideSystems } from './outside-systems.js';
+import { PanelModule } from './panel/panel.module.js';
 import { PipelineModule } from './pipeline/pipeline.module.js';
 import { StreamModule } from './stream/stream.module.js';
 
@@ -30,11 +31,12 @@ export class AppModule {
         CxoneApiModule,
         StreamModule.forRoot(systems.eventSource),
         KnowledgeModule.forRoot(systems.knowledgeSource),
-        InsightsModule.forRoot(systems.cardSink),
+        InsightsModule.forRoot(systems.cardSinks),
         FeedbackModule.forRoot(systems.feedbackSink),
         PipelineModule,
         HealthModule,
         MetricsModule,
+        ...(config.panel.enabled ? [PanelModule.forRoot(config.panel)] : []),
         ...extra,
       ],
     };

@@ -3,6 +3,7 @@ import { AccessKeyTokenSource } from './auth/access-key/access-key.token-source.
 import { ClientCredentialsTokenSource } from './auth/client-credentials.token-source.js';
 import type { TokenSource } from './auth/token-source.js';
 import type { AppConfig } from './config/app-config.js';
+import type { CardSinkName } from './config/panel-config.js';
 import { CxoneTrainingSink } from './feedback/cxone-training.sink.js';
 import type { FeedbackSink } from './feedback/feedback-sink.js';
 import type { CardSink } from './insights/card-sink.js';
@@ -10,13 +11,14 @@ import { CxoneCardSink } from './insights/cxone-card.sink.js';
 import { CxoneKnowledgeSource } from './knowledge/cxone-knowledge.source.js';
 import { ExpertKnowledgeSource } from './knowledge/expert/expert-knowledge.source.js';
 import type { KnowledgeSource } from './knowledge/knowledge-source.js';
+import { PanelCardSink } from './panel/panel-card.sink.js';
 import { AgentAssistStreamSource } from './stream/agent-assist-stream.source.js';
 import type { EventSource } from './stream/event-source.js';
 
 export interface OutsideSystems {
   tokenSource: Type<TokenSource>;
   knowledgeSource: Type<KnowledgeSource>;
-  cardSink: Type<CardSink>;
+  cardSinks: Type<CardSink>[];
   feedbackSink: Type<FeedbackSink>;
   eventSource: Type<EventSource>;
 }
@@ -24,18 +26,23 @@ export interface OutsideSystems {
 /**
  * The one place each outside system's implementation is picked from the configuration. The rest of the
  * service sees only the interfaces (TOKEN_SOURCE, KNOWLEDGE_SOURCE, CARD_SINK, FEEDBACK_SINK,
- * EVENT_SOURCE). CXone publishes no equivalent of the tutorial's stream, card and feedback calls, so those
- * have one implementation each.
+ * EVENT_SOURCE). CXone publishes no equivalent of the tutorial's stream and feedback calls, so those
+ * have one implementation each; cards go to the tutorial's call, the agent panel, or both.
  */
 export function outsideSystems(config: AppConfig): OutsideSystems {
   return {
     tokenSource: TOKEN_SOURCES[config.cxone.auth],
     knowledgeSource: KNOWLEDGE_SOURCES[config.knowledge.provider],
-    cardSink: CxoneCardSink,
+    cardSinks: config.panel.cardSinks.map((name) => CARD_SINKS[name]),
     feedbackSink: CxoneTrainingSink,
     eventSource: AgentAssistStreamSource,
   };
 }
+
+const CARD_SINKS: Record<CardSinkName, Type<CardSink>> = {
+  cxone: CxoneCardSink,
+  panel: PanelCardSink,
+};
 
 const TOKEN_SOURCES: Record<AppConfig['cxone']['auth'], Type<TokenSource>> = {
   'client-credentials': ClientCredentialsTokenSource,

@@ -187,6 +187,19 @@ export function writeReport(results, args) {
     );
   }
 
+  if (results.panels) {
+    const p = results.panels;
+    lines.push('## Agent panels', '');
+    lines.push(
+      `${p.panels} agent panels open at once (server-sent events, ${p.panels / p.contacts} per contact over ${p.contacts} contacts), one signed-in agent.`,
+      `RSS ${f(p.rssMb[0])} MB before opening them, ${f(p.rssMb[1])} MB with them open: **${f(p.kbPerPanel, 1)} KB per open panel**.`,
+      `A round of one turn per contact cost ${f(p.turnCpuMsWithout, 2)} ms of service CPU per turn with no panel open and ${f(p.turnCpuMsWith, 2)} ms with`,
+      `${p.panels / p.contacts} panels on each contact: **${f(p.cpuMsPerPanelEvent * 1000, 0)} µs of CPU per card event delivered to a panel**`,
+      `(${p.delivered} of ${p.expectedDeliveries} panels got their cards).`,
+      '',
+    );
+  }
+
   const extra = existsNotes();
   if (extra) lines.push(extra);
   writeFileSync(`${DOCS}benchmarks.md`, lines.join('\n') + '\n');

@@ -39,7 +39,7 @@ export function memoryKb(pid) {
   return { rssKb: read('VmRSS'), hwmKb: read('VmHWM') };
 }
 
-async function freePort() {
+export async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -63,7 +63,7 @@ export class ServiceProcess {
   }
 
   async start() {
-    this.port = await freePort();
+    this.port = this.env.PORT ? Number(this.env.PORT) : await freePort();
     this.storePath = mkdtempSync(join(tmpdir(), 'assist-bench-feedback-'));
     const nodeArgs = this.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfDir}`] : [];
     this.child = spawn(process.execPath, [...nodeArgs, MAIN], {

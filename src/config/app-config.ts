@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Speaker } from '../domain/events.js';
 import { ConfigErrorCode, ConfigException } from './config.exception.js';
+import { type PanelConfig, panelProblems, toPanelConfig } from './panel-config.js';
 import {
   CXONE_URL_VARIABLES,
   EnvironmentVariables,
@@ -66,6 +67,7 @@ export interface AppConfig {
     };
   };
   feedback: { storePath: string; maxPending: number; maxLearned: number };
+  panel: PanelConfig;
 }
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -154,6 +156,7 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
   }
   // The sandbox brings its own simulated tenant for either profile; a real one needs all of its settings.
   if (hasId) requireProfileSettings(vars, problems);
+  for (const [variable, expected] of panelProblems(vars, !hasId)) problems.add(variable, expected);
   if (production && vars.ALLOW_INSECURE_CXONE_URLS !== 'true') insecureUrls(vars, problems);
   // Compared only when both are valid: otherwise the line would blame the wrong variable.
   const buffersValid = !problems.has('BUFFER_MAX_MS') && !problems.has('BUFFER_SILENCE_MS');
@@ -279,5 +282,6 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode, explicit: Readon
       maxPending: vars.FEEDBACK_MAX_PENDING,
       maxLearned: vars.LEARNING_MAX_CASES,
     },
+    panel: toPanelConfig(vars, mode === 'sandbox'),
   };
 }

@@ -7,6 +7,11 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] a
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const MS = 'milliseconds';
+/** CXone agent desktops (MAX, CXone Agent) live under these; a real deployment narrows them to its own. */
+const DEFAULT_FRAME_ANCESTORS =
+  'https://*.niceincontact.com https://*.nicecxone.com https://*.nicecxone-sov1.au https://*.nicecxone-sov1.eu';
+const ORIGIN_SOURCE = "(?:'self'|https?://(?:\\*\\.)?[a-z0-9-]+(?:\\.[a-z0-9-]+)*(?::\\d{1,5})?)";
+const FRAME_ANCESTORS = new RegExp(`^${ORIGIN_SOURCE}(?: ${ORIGIN_SOURCE}){0,19}$`, 'i');
 const BOOLEAN = ['true', 'false'] as const;
 
 /**
@@ -81,6 +86,23 @@ export class EnvironmentVariables {
   /** What is learned from verdicts is kept for this many (question, article) cases at most, the oldest going first. */
   @Type(() => Number) @WholeNumber(100, 10_000_000, 'cases') LEARNING_MAX_CASES: number = 100_000;
 
+  /** Where cards go: the tutorial's insights call, the agent panel (GET /agent), or both, comma-separated. */
+  @IsOptional() @Matching(/^(cxone|panel)(,(cxone|panel))?$/, 'cxone, panel or cxone,panel') CARD_SINKS?: string;
+  /** The panel's address as agents' browsers reach it: sign-in comes back to {PANEL_PUBLIC_URL}/agent/callback. */
+  @IsOptional() @IsWebUrl(['http:', 'https:']) PANEL_PUBLIC_URL?: string;
+  /** The URL parameter carrying the contact, as Studio builds it: `?contactId={ContactID}`. */
+  @Matching(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'a URL parameter name (letters, digits, _)') PANEL_CONTACT_PARAM: string =
+    'contactId';
+  /** The pages allowed to show the panel in an iframe (CSP frame-ancestors): the CXone agent desktops. */
+  @Matching(FRAME_ANCESTORS, "space-separated origins such as https://*.niceincontact.com, or 'self'")
+  PANEL_FRAME_ANCESTORS: string = DEFAULT_FRAME_ANCESTORS;
+  @Type(() => Number) @WholeNumber(60_000, 86_400_000, MS) PANEL_SESSION_TTL_MS: number = 3_600_000;
+  /** Who may open a contact: the agent CXone's real-time data names for it, or any signed-in agent. */
+  @OneOf(['active-contacts', 'any-agent']) PANEL_CONTACT_OWNERS: 'active-contacts' | 'any-agent' = 'active-contacts';
+  @Type(() => Number) @WholeNumber(500, 300_000, MS) PANEL_CONTACTS_POLL_MS: number = 2000;
+  @Matching(/^\d{1,3}\.\d{1,3}$/, 'an API version such as 30.0') PANEL_ACD_API_VERSION: string = '30.0';
+  @Type(() => Number) @WholeNumber(1, 100_000, 'connections') PANEL_MAX_CONNECTIONS: number = 2000;
+
   @Type(() => Number) @WholeNumber(0, 120_000, MS) SHUTDOWN_DRAIN_MS: number = 8000;
   @OneOf(BOOLEAN) SANDBOX_DEMO: string = 'true';
   /** Which CXone the sandbox simulates: the tutorial's protocol, or access-key sign-in with CXone Expert. */
@@ -106,6 +128,7 @@ export const CXONE_URL_VARIABLES = [
   'CXONE_STREAM_URL',
   'CXONE_ISSUER',
   'EXPERT_SITE_URL',
+  'PANEL_PUBLIC_URL',
 ] as const;
 
 /**

@@ -21,6 +21,8 @@ export interface ApiCall {
   /** The OAuth scope a 403 most probably means is missing. */
   scope: string;
   maxAttempts?: number;
+  /** A conditional poll: 304 Not Modified is an answer (the call then yields undefined), not a failure. */
+  notModifiedIsAnswer?: boolean;
 }
 
 const REST_BACKOFF = { initialMs: 200, maxMs: 5000 };
@@ -73,7 +75,7 @@ export class CxoneApiClient {
           maxResponseBytes: MAX_REPLY_BYTES,
         });
       }),
-      map((reply) => this.successOrThrow(reply)),
+      map((reply) => this.successOrThrow(reply, call)),
       retry({
         delay: (error: unknown) => {
           if (error instanceof CxoneApiException) return throwError(() => error);
@@ -104,7 +106,7 @@ export class CxoneApiClient {
           }
         },
       }),
-      map((reply) => parseJson<T>(reply.body, call)),
+      map((reply) => (reply.status === 304 ? (undefined as T) : parseJson<T>(reply.body, call))),
       tap({
         complete: () => (outcome ??= 'success'),
         error: (error: unknown) => (outcome ??= outcomeOf(error)),
@@ -124,8 +126,9 @@ export class CxoneApiClient {
   }
 
   /** A 2xx reply goes on; any other status becomes the error the retry rules judge. */
-  private successOrThrow(reply: HttpReply): HttpReply {
+  private successOrThrow(reply: HttpReply, call: ApiCall): HttpReply {
     if (reply.status >= 200 && reply.status < 300) return reply;
+    if (reply.status === 304 && call.notModifiedIsAnswer) return reply;
     const retryAfter = reply.headers['retry-after'];
     throw new HttpStatusError(reply.status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   }

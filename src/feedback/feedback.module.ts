@@ -4,6 +4,7 @@ import { FeedbackService } from './feedback.service.js';
 import { FeedbackDatabase } from './feedback-database.js';
 import { FeedbackStore } from './feedback.store.js';
 import { VerdictLearning } from './learning/verdict-learning.service.js';
+import { VerdictIntake } from './verdict-intake.js';
 
 /** Verdicts stored durably, then delivered to the feedback sink chosen in outside-systems.ts. */
 @Module({})
@@ -19,8 +20,9 @@ export class FeedbackModule {
         FeedbackStore,
         FeedbackService,
         VerdictLearning,
+        VerdictIntake,
       ],
-      exports: [FeedbackService, VerdictLearning],
+      exports: [FeedbackService, VerdictLearning, VerdictIntake],
     };
   }
 }

@@ -26,6 +26,9 @@ export interface FeedbackStats extends FeedbackStoreStats {
  * anything else, delivered from there with retries and backoff, and removed only once CXone took it.
  * Pending verdicts are delivered again after a restart, with the same Idempotency-Key.
  */
+/** What became of a verdict: stored now, stored before (a repeat), or not stored (backlog full, store down). */
+export type RecordOutcome = 'stored' | 'duplicate' | 'refused';
+
 @Injectable()
 export class FeedbackService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeedbackService.name);
@@ -57,7 +60,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Stores the verdict durably (once, however often it arrives), then starts its delivery. */
-  record(verdict: InsightVerdictEvent): void {
+  record(verdict: InsightVerdictEvent): RecordOutcome {
     const feedback = toTrainingFeedback(verdict);
     const key = idempotencyKey(feedback);
     const label = describeVerdict(feedback);
@@ -67,7 +70,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
         msg: `Feedback backlog full (${this.maxPending} pending); verdict NOT stored: ${label}`,
         ...aboutVerdict(feedback),
       });
-      return;
+      return 'refused';
     }
     let stored: boolean;
     try {
@@ -78,15 +81,16 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
         msg: `Feedback store write failed; verdict NOT stored: ${label}: ${(error as Error).message}`,
         ...aboutVerdict(feedback),
       });
-      return;
+      return 'refused';
     }
     if (!stored) {
       this.counters.count('feedback_duplicates');
       this.logger.warn({ msg: `Duplicate verdict ignored (already stored): ${label}`, ...aboutVerdict(feedback) });
-      return;
+      return 'duplicate';
     }
     this.counters.count('feedback_stored');
     this.deliverDue();
+    return 'stored';
   }
 
   stats(): FeedbackStats {

@@ -5,6 +5,8 @@ import type { AssistCard } from '../domain/card.js';
 export interface CardSink {
   /** Completes once the cards were accepted; errors with the reason otherwise. */
   push(interactionId: string, cards: AssistCard[]): Observable<void>;
+  /** The interaction is over: a sink that shows cards can say so. */
+  interactionEnded?(interactionId: string): void;
 }
 
 export const CARD_SINK = Symbol('CARD_SINK');

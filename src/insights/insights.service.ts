@@ -80,5 +80,6 @@ export class InsightsService {
    */
   interactionEnded(interactionId: string): void {
     this.shown.retire(interactionId, this.cardDeadlineMs);
+    this.cards.interactionEnded?.(interactionId);
   }
 }

@@ -6,6 +6,8 @@ import type { ShedCause } from '../common/deadline-queue.js';
 import type { RetryDecision } from '../cxone-api/retry-decision.js';
 import type { PiiKind } from '../privacy/pii-redactor.js';
 import type { StreamEventType } from '../domain/events.js';
+import type { RecordOutcome } from '../feedback/feedback.service.js';
+import type { PanelRefusal } from '../panel/panel-access.js';
 import type { FrameRejection } from '../stream/stream-frame.types.js';
 import type { EventSourceState } from '../stream/event-source.js';
 
@@ -41,7 +43,7 @@ type RetryCause = Extract<RetryDecision, { kind: 'retry' }>['cause'];
 type GiveUpCause = Extract<RetryDecision, { kind: 'give-up' }>['cause'] | 'no-token';
 
 /** The `operation` of every CxoneApiClient call (the adapters' `operation:`). */
-export const OPERATIONS = ['knowledge-search', 'cards-push', 'training-feedback'] as const;
+export const OPERATIONS = ['knowledge-search', 'cards-push', 'training-feedback', 'active-contacts'] as const;
 export type CxoneOperation = (typeof OPERATIONS)[number];
 /** A 401 retries as `unauthorized` after a token refresh; the others are decideRetry's. */
 const RETRY_CAUSES = allOf<RetryCause | 'unauthorized'>()([
@@ -212,6 +214,28 @@ export const METRIC_CATALOG = {
   token_refresh_grants_refused: counter('Refresh tokens refused at renewal (the access key signed in again)'),
   token_verification_failures: counter('id_tokens not trusted, by reason', { reason: ID_TOKEN_REJECTIONS }),
   issuer_documents_rejected: counter('Unusable sign-in documents, by document', { document: ISSUER_DOCUMENTS }),
+  // agent panel
+  panel_sign_ins: counter('Agent sign-ins to the panel, by outcome', {
+    outcome: ['success', 'declined', 'unknown-state', 'code-refused', 'identity-rejected', 'issuer-unavailable'],
+  }),
+  panel_requests_refused: counter('Agent panel requests refused, by cause', {
+    cause: allOf<PanelRefusal | 'too-many'>()([
+      'no-session',
+      'origin',
+      'malformed-contact',
+      'not-owner',
+      'unknown-contact',
+      'unknown-card',
+      'too-many',
+    ]),
+  }),
+  panel_verdicts: counter('Verdicts sent from the agent panel, by what became of them', {
+    outcome: allOf<RecordOutcome>()(['stored', 'duplicate', 'refused']),
+  }),
+  panel_disconnects: counter('Agent panel event streams closed (the panel left, or was too slow and dropped)'),
+  panel_contact_owners_read: counter('Contact-to-agent assignments read from CXone active contacts'),
+  panel_open: gauge('Agent panels connected now'),
+  panel_sessions: gauge('Agent panel sessions held now'),
   // training feedback
   feedback_stored: counter('Verdicts written to the durable feedback store'),
   feedback_delivered: counter('Verdicts delivered to the training endpoint'),

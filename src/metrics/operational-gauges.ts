@@ -1,7 +1,9 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
 import { Counters } from '../common/counters.js';
 import { VerdictLearning } from '../feedback/learning/verdict-learning.service.js';
+import { AgentSessions } from '../panel/agent-sessions.js';
+import { PanelHub } from '../panel/panel-hub.js';
 import { AssistPipeline, type PipelineLoad } from '../pipeline/assist-pipeline.service.js';
 import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 import { STREAM_STATES } from './metric-catalog.js';
@@ -30,6 +32,8 @@ export class OperationalGauges implements OnModuleInit {
     private readonly auth: AuthService,
     private readonly pipeline: AssistPipeline,
     private readonly learning: VerdictLearning,
+    @Optional() private readonly panels?: PanelHub,
+    @Optional() private readonly sessions?: AgentSessions,
   ) {}
 
   onModuleInit(): void {
@@ -47,6 +51,9 @@ export class OperationalGauges implements OnModuleInit {
     counters.registerGauge('feedback_oldest_pending_seconds', (set) => set(load().feedback.oldestPendingSeconds));
     counters.registerGauge('feedback_dead_lettered', (set) => set(load().feedback.deadLetters));
     counters.registerGauge('learned_cases', (set) => set(this.learning.size));
+    // Present at 0 when the panel is off, like every documented series.
+    counters.registerGauge('panel_open', (set) => set(this.panels?.panels ?? 0));
+    counters.registerGauge('panel_sessions', (set) => set(this.sessions?.size ?? 0));
     counters.registerGauge('token_valid', (set) => set(this.auth.status().valid ? 1 : 0));
     counters.registerGauge('token_expires_in_seconds', (set) => set(this.auth.status().expiresInSeconds));
   }

@@ -11,6 +11,7 @@ import type { AssistCard } from '../domain/card.js';
 import type { InsightsService } from '../insights/insights.service.js';
 import type { KnowledgeService } from '../knowledge/knowledge.service.js';
 import type { VerdictLearning } from '../feedback/learning/verdict-learning.service.js';
+import { VerdictIntake } from '../feedback/verdict-intake.js';
 import type { EventSource } from '../stream/event-source.js';
 import type { InsightVerdictEvent, Speaker, StreamEvent } from '../domain/events.js';
 import { AssistPipeline } from './assist-pipeline.service.js';
@@ -86,6 +87,7 @@ describe(AssistPipeline.name, () => {
       insights as unknown as InsightsService,
       feedback as unknown as FeedbackService,
       learning as unknown as VerdictLearning,
+      new VerdictIntake(feedback as unknown as FeedbackService, learning as unknown as VerdictLearning),
       new PrivacyService(counters, config),
       counters,
       config,

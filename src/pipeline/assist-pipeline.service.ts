@@ -33,6 +33,7 @@ import { InsightsService } from '../insights/insights.service.js';
 import { KnowledgeService, type SearchPlan } from '../knowledge/knowledge.service.js';
 import type { QueryPlan } from '../knowledge/query/query-planner.js';
 import { VerdictLearning } from '../feedback/learning/verdict-learning.service.js';
+import { VerdictIntake } from '../feedback/verdict-intake.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
 import { EVENT_SOURCE, type EventSource } from '../stream/event-source.js';
 import type { InsightVerdictEvent, StreamEvent } from '../domain/events.js';
@@ -87,6 +88,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     private readonly insights: InsightsService,
     private readonly feedback: FeedbackService,
     private readonly learning: VerdictLearning,
+    private readonly verdicts: VerdictIntake,
     private readonly privacy: PrivacyService,
     private readonly counters: Counters,
     private readonly config: ConfigService<AppConfig, true>,
@@ -128,8 +130,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
     // What agents say about cards also ranks later results for similar questions.
     const trainingFeedback$ = events$.pipe(
       filter(isVerdict),
-      tap((verdict) => this.feedback.record(verdict)),
-      tap((verdict) => this.learning.learn(verdict)),
+      tap((verdict) => this.verdicts.take(verdict)),
     );
     this.drained = new Promise<void>((resolve) => {
       this.subscription = merge(assistCards$, interactionEnds$, trainingFeedback$).subscribe({

@@ -30,7 +30,14 @@ export async function startSandbox(config: AppConfig): Promise<SandboxStart> {
           // The simulated tenant only: never a real (and billable) Expert site named in the environment.
           knowledge: { ...config.knowledge, provider: 'cxone' as const },
         };
-  return { config: tenant, module: SandboxModule.forRoot(simulator) };
+  // Agents sign in to the panel with the simulated tenant's identity provider, whichever profile; the
+  // sandbox's own desktop page frames the panel, so 'self' joins the CXone desktops.
+  const withPanel: AppConfig = {
+    ...tenant,
+    cxone: { ...tenant.cxone, issuer: simulator.issuer },
+    panel: { ...tenant.panel, frameAncestors: ["'self'", ...tenant.panel.frameAncestors] },
+  };
+  return { config: withPanel, module: SandboxModule.forRoot(simulator) };
 }
 
 /** What a real tenant offers, simulated: access-key sign-in with discovery, and CXone Expert knowledge. */

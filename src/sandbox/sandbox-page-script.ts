@@ -44,7 +44,12 @@ function panel(interactionId, title) {
     const titleNode = el('span', 'title', title || 'Live interaction');
     const idNode = el('span', 'muted small', interactionId);
     const stateNode = el('span', 'pill ok', 'live');
-    head.append(titleNode, idNode, stateNode);
+    // The production agent panel for this contact (sign in as the demo agent on the simulated tenant).
+    const panelLink = el('a', 'small panel-link', 'Agent panel');
+    panelLink.href = '/agent?contactId=' + encodeURIComponent(interactionId);
+    panelLink.target = '_blank';
+    panelLink.rel = 'noopener';
+    head.append(titleNode, idNode, stateNode, panelLink);
     const body = el('div', 'body');
     const transcript = el('div', 'transcript');
     const cards = el('div', 'cards');

@@ -25,6 +25,13 @@ describe(describeActivity.name, () => {
     expect(describeActivity(streamed(verdict))).toBe('agent verdict for sim-1-x: INSIGHT_REJECTED kb-2');
   });
 
+  it('describes an agent sign-in at the authorize page', () => {
+    expect(describeActivity(request('authorize', { agent_id: '1001', state: 's' }, 302))).toBe('agent sign-in as 1001');
+    expect(describeActivity(request('authorize', { agent_id: '1001' }, 400))).toBe(
+      'agent sign-in as 1001 (answered 400)',
+    );
+  });
+
   it('keeps quiet about transcript, raw frames, tokens and searches', () => {
     expect(describeActivity(streamed({ type: 'TRANSCRIPT_FRAGMENT', interactionId: 'i', text: 'hi' }))).toBeUndefined();
     expect(describeActivity(streamed('{not json'))).toBeUndefined();

@@ -2,6 +2,7 @@ import type { SimActivity } from './simulator-types.js';
 
 const CARDS_ACCEPTED = 201;
 const FEEDBACK_RECORDED = 200;
+const SIGNED_IN = 302;
 
 /**
  * The line the standalone simulator logs for an activity, or undefined for the ones it keeps quiet
@@ -19,6 +20,9 @@ export function describeActivity(activity: SimActivity): string | undefined {
   if (endpoint === 'feedback') {
     const verdict = `${text(body.action) ?? '?'} ${text(body.insightId) ?? '?'}`;
     return `training feedback for ${interactionId}: ${verdict}${answered(request.status, FEEDBACK_RECORDED)}`;
+  }
+  if (endpoint === 'authorize' && request.method === 'POST') {
+    return `agent sign-in as ${text(body.agent_id) ?? '?'}${answered(request.status, SIGNED_IN)}`;
   }
   return undefined;
 }

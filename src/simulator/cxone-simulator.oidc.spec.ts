@@ -85,7 +85,7 @@ describe(`${CxoneSimulator.name} real profile: OIDC sign-in`, () => {
       }
     });
 
-    it('refuses an unknown access key, a wrong secret, or an authorization code (none is ever issued) with 400 invalid_grant', async () => {
+    it('refuses an unknown access key, a wrong secret, or an authorization code never issued with 400 invalid_grant', async () => {
       const unknown = await passwordGrant(sut, { id: 'nobody', secret: ACCESS_KEY.secret });
       const wrongSecret = await passwordGrant(sut, { id: ACCESS_KEY.id, secret: 'other-secret' });
       const code = await postToken(

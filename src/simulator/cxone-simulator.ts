@@ -1,10 +1,9 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AgentStream, STREAM_PATH } from './agent-stream.js';
 import { appendBounded } from './bounded-records.js';
 import { playConversation } from './conversation-player.js';
 import { FaultPlan } from './fault-plan.js';
 import { createEndpointRouter } from './endpoint-router.js';
+import { LoopbackServer } from './loopback-server.js';
 import type { RealCxoneProfile } from './real-profile.js';
 import { createRequestListener } from './request-pipeline.js';
 import { emptyRecords, recordRequest } from './simulator-records.js';
@@ -32,8 +31,6 @@ const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 export class CxoneSimulator {
   readonly received: SimulatorRecords = emptyRecords();
 
-  private readonly host: string;
-  private readonly requestedPort: number;
   private readonly defaultTtlSeconds: number;
   private readonly quiet: boolean;
   private readonly publicUrl: string | undefined;
@@ -41,17 +38,10 @@ export class CxoneSimulator {
   private readonly realProfile: RealCxoneProfile;
   private readonly faults = new FaultPlan();
   private readonly stream: AgentStream;
-  private readonly listener: RequestListener;
-  private server: Server | undefined;
-  private starting: Promise<void> | undefined;
-  private stopping: Promise<void> | undefined;
-  private port: number | undefined;
-  private lifetime = new AbortController();
+  private readonly server: LoopbackServer;
   private readonly activityListeners = new Set<SimActivityListener>();
 
   constructor(options: SimulatorOptions) {
-    this.host = options.host ?? '127.0.0.1';
-    this.requestedPort = options.port ?? 0;
     this.defaultTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     this.quiet = options.quiet ?? true;
     this.publicUrl = options.publicUrl?.replace(/\/+$/, '');
@@ -65,45 +55,37 @@ export class CxoneSimulator {
     });
     const router = createEndpointRouter(options, this.tokens, () => this.issuer);
     this.realProfile = router.realProfile;
-    this.listener = createRequestListener({
+    const listener = createRequestListener({
       answer: router.answer,
       faults: this.faults,
       record: (endpoint, request) => {
         recordRequest(this.received, endpoint, request);
         this.notify({ kind: 'request', endpoint, request });
       },
-      lifetime: () => this.lifetime.signal,
+      lifetime: () => this.server.signal,
+      log,
+    });
+    this.server = new LoopbackServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      listener,
+      onUpgrade: (req, socket, head) => this.stream.handleUpgrade(req, socket, head),
+      onStop: () => this.stream.terminateAll(),
       log,
     });
   }
 
   start(): Promise<void> {
-    if (this.server) return Promise.resolve();
-    this.starting ??= this.listen().finally(() => {
-      this.starting = undefined;
-    });
-    return this.starting;
+    return this.server.start();
   }
 
   /** Closes every socket and the server; safe to call twice or before start. */
   stop(): Promise<void> {
-    if (this.starting) return this.starting.then(() => this.stop());
-    const server = this.server;
-    if (!server) return this.stopping ?? Promise.resolve();
-    this.server = undefined;
-    this.lifetime.abort();
-    this.stream.terminateAll();
-    server.closeAllConnections();
-    this.stopping = new Promise<void>((resolve) => server.close(() => resolve())).finally(() => {
-      this.stopping = undefined;
-    });
-    return this.stopping;
+    return this.server.stop();
   }
 
   get baseUrl(): string {
-    if (this.port === undefined) throw new Error('CxoneSimulator has not been started');
-    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return `http://${host}:${this.port}`;
+    return this.server.baseUrl;
   }
 
   /** The OIDC issuer, API host and Expert site URL of the real profile: `publicUrl` when given, else `baseUrl`. */
@@ -121,8 +103,12 @@ export class CxoneSimulator {
 
   // ---- stream control ----
 
-  /** A string is sent raw (for bad-frame tests). Frozen sockets are skipped. Returns sockets reached. */
+  /**
+   * A string is sent raw (for bad-frame tests). Frozen sockets are skipped. Returns sockets reached. An
+   * interaction's first event starts its contact (see assignContact), INTERACTION_ENDED disconnects it.
+   */
   send(event: object | string): number {
+    this.realProfile.contacts.observe(event);
     const reached = this.stream.send(event);
     this.notify({ kind: 'stream', at: Date.now(), event, reached });
     return reached;
@@ -164,7 +150,7 @@ export class CxoneSimulator {
   }
 
   playConversation(script: Conversation, options: PlayOptions = {}): Promise<void> {
-    return playConversation(script, options, (event) => this.send(event), this.lifetime.signal);
+    return playConversation(script, options, (event) => this.send(event), this.server.signal);
   }
 
   // ---- observers ----
@@ -182,7 +168,8 @@ export class CxoneSimulator {
 
   /**
    * Clears records and every fault (queued failures, latency, resets, handshake rejections, token ttl and expiry
-   * closes, id_token tampering, refresh token ttl) and the HelpRequest count. Tokens and signing keys stay.
+   * closes, id_token tampering, refresh token and authorization code ttl), the HelpRequest count and the
+   * contacts. Tokens, authorization codes and signing keys stay.
    */
   reset(): void {
     for (const list of Object.values(this.received)) list.length = 0;
@@ -271,22 +258,19 @@ export class CxoneSimulator {
     this.realProfile.setIdTokenTampering(mode);
   }
 
-  private async listen(): Promise<void> {
-    await this.stopping;
-    this.lifetime = new AbortController();
-    const server = createServer(this.listener);
-    server.on('upgrade', (req, socket, head) => this.stream.handleUpgrade(req, socket, head));
-    server.on('clientError', (_error, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.requestedPort, this.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
-    this.log(`listening on ${this.baseUrl}`);
+  /** Lifetime of authorization codes `/auth/authorize` issues from now on (default 60 s), until reset(). */
+  setAuthorizationCodeTtl(seconds: number): void {
+    this.realProfile.codes.setTtl(seconds);
+  }
+
+  // ---- real profile: contacts ----
+
+  /**
+   * The contact (a stream interactionId) belongs to the agent from now on, as `contacts/active` reports it; one
+   * not started yet starts now. Without this an interaction is its first agent's. Throws for an unknown agent.
+   */
+  assignContact(contactId: string, agentId: string): void {
+    this.realProfile.contacts.assign(contactId, agentId);
   }
 
   private notify(activity: SimActivity): void {

@@ -30,6 +30,7 @@ export function createEndpointRouter(
     accessKeys: options.accessKeys,
     tenantId: options.tenantId,
     expert: options.expert,
+    agents: options.agents,
   });
   return {
     realProfile,

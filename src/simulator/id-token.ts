@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
 import type { SigningKey } from './signing-keys.js';
-import type { IdTokenTampering } from './simulator-types.js';
+import type { IdTokenTampering, TenantAgent } from './simulator-types.js';
 
 export const ID_TOKEN_TAMPERINGS: readonly IdTokenTampering[] = [
   'none',
@@ -17,21 +17,20 @@ export const FOREIGN_ISSUER = 'https://cxone.niceincontact.com';
 /** Far beyond any clock tolerance a verifier allows. */
 const EXPIRED_SINCE_SECONDS = 3600;
 
-/** Fixed identity claims of the simulated CXone user the access key belongs to. */
-const USER_CLAIMS = {
-  icAgentId: '30001234',
-  icBUId: '4600001',
-  icClusterId: 'C32',
-  name: 'Assist Service (simulated)',
-};
+/** Where every user of the simulated tenant lives. */
+const TENANT_CLAIMS = { icBUId: '4600001', icClusterId: 'C32' };
+/** The simulated CXone user the access keys belong to. */
+const ACCESS_KEY_USER = { icAgentId: '30001234', name: 'Assist Service (simulated)' };
 
-export interface IdTokenSubject {
+interface IdTokenAudience {
   issuer: string;
   clientId: string;
-  accessKeyId: string;
   tenantId: string;
   ttlSeconds: number;
 }
+
+/** Who signed in: the service with an access key, or an agent at the sign-in page (with the client's nonce). */
+export type IdTokenSubject = IdTokenAudience & ({ accessKeyId: string } | { agent: TenantAgent; nonce: string });
 
 /** A compact RS256 JWS id_token as CXone issues it, made wrong on purpose by `tampering`. */
 export function signIdToken(
@@ -45,11 +44,13 @@ export function signIdToken(
   const claims: Record<string, unknown> = {
     iss: tampering === 'wrong-issuer' ? FOREIGN_ISSUER : subject.issuer,
     aud: tampering === 'wrong-audience' ? FOREIGN_AUDIENCE : subject.clientId,
-    sub: subject.accessKeyId,
+    sub: 'agent' in subject ? `user:${subject.agent.agentId}` : subject.accessKeyId,
     iat,
     exp: tampering === 'expired' ? iat + 1 : iat + Math.ceil(subject.ttlSeconds),
+    ...('agent' in subject ? { nonce: subject.nonce } : {}),
     ...(tampering === 'no-tenant' ? {} : { tenantId: subject.tenantId }),
-    ...USER_CLAIMS,
+    ...TENANT_CLAIMS,
+    ...('agent' in subject ? { icAgentId: subject.agent.agentId, name: subject.agent.name } : ACCESS_KEY_USER),
   };
   const signingInput = `${base64urlJson(header)}.${base64urlJson(claims)}`;
   const signature = sign('sha256', Buffer.from(signingInput), key.privateKey);

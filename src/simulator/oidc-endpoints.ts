@@ -1,9 +1,11 @@
+import { verifierMatches, type AuthorizationCodes } from './authorization-codes.js';
 import { signIdToken } from './id-token.js';
 import { parseRawBasicCredentials, type Answer, type ClientCredentials } from './http-exchange.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import type { EndpointRequest } from './rest-endpoints.js';
+import { AUTHORIZE_PATH } from './sign-in-page.js';
 import type { SigningKeys } from './signing-keys.js';
-import type { AccessKey, IdTokenTampering, RealProfileEndpoint } from './simulator-types.js';
+import type { AccessKey, IdTokenTampering, RealProfileEndpoint, TenantAgent } from './simulator-types.js';
 import type { TokenRegistry } from './token-registry.js';
 
 export const OIDC_ENDPOINT_BY_PATH = {
@@ -17,7 +19,6 @@ export type OidcEndpoint = (typeof OIDC_ENDPOINT_BY_PATH)[keyof typeof OIDC_ENDP
 
 export const TOKEN_PATH = '/auth/token';
 export const JWKS_PATH = '/auth/jwks';
-const AUTHORIZE_PATH = '/auth/authorize';
 
 /** Where the simulated tenant lives, as the cxone-configuration document of an na1 tenant says. */
 const TENANT_LOCATION = {
@@ -37,6 +38,7 @@ export interface OidcDeps {
   tenantId: string;
   tokens: TokenRegistry;
   refreshTokens: RefreshTokens;
+  codes: AuthorizationCodes;
   keys: SigningKeys;
   tampering(): IdTokenTampering;
 }
@@ -100,8 +102,8 @@ async function issueTokens(request: EndpointRequest, deps: OidcDeps): Promise<An
     return oauthError(401, 'invalid_client', { 'www-authenticate': 'Basic realm="cxone"' });
   }
   const form = new URLSearchParams(request.rawBody);
-  const grant = grantedAccessKey(form, deps);
-  if (typeof grant !== 'string') return grant;
+  const grant = form.get('grant_type') === 'authorization_code' ? redeemCode(form, deps) : grantedAccessKey(form, deps);
+  if ('status' in grant) return grant;
 
   const key = await deps.keys.signingKey();
   const access = deps.tokens.issue();
@@ -109,9 +111,9 @@ async function issueTokens(request: EndpointRequest, deps: OidcDeps): Promise<An
     {
       issuer: deps.issuer(),
       clientId: deps.credentials.clientId,
-      accessKeyId: grant,
       tenantId: deps.tenantId,
       ttlSeconds: access.expiresInSeconds,
+      ...grant,
     },
     key,
     deps.tampering(),
@@ -122,31 +124,47 @@ async function issueTokens(request: EndpointRequest, deps: OidcDeps): Promise<An
       access_token: access.accessToken,
       token_type: 'Bearer',
       expires_in: access.expiresInSeconds,
-      refresh_token: deps.refreshTokens.issue(grant),
+      // An agent signs in again at the page; only the service's access key sign-in is kept alive by refreshing.
+      ...('accessKeyId' in grant ? { refresh_token: deps.refreshTokens.issue(grant.accessKeyId) } : {}),
       id_token: idToken,
     },
     headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
   };
 }
 
+type Principal = { accessKeyId: string } | { agent: TenantAgent; nonce: string };
+
 /** The access key the grant proves, or the OAuth error that refuses it. */
-function grantedAccessKey(form: URLSearchParams, deps: OidcDeps): string | Answer {
+function grantedAccessKey(form: URLSearchParams, deps: OidcDeps): Principal | Answer {
   const grantType = form.get('grant_type');
   if (grantType === 'password') {
     const id = form.get('username');
     const secret = form.get('password');
     if (!id || !secret) return oauthError(400, 'invalid_request');
     const known = deps.accessKeys.some((key) => key.id === id && key.secret === secret);
-    return known ? id : oauthError(400, 'invalid_grant');
+    return known ? { accessKeyId: id } : oauthError(400, 'invalid_grant');
   }
   if (grantType === 'refresh_token') {
     const refreshToken = form.get('refresh_token');
     if (!refreshToken) return oauthError(400, 'invalid_request');
-    return deps.refreshTokens.redeem(refreshToken) ?? oauthError(400, 'invalid_grant');
+    const accessKeyId = deps.refreshTokens.redeem(refreshToken);
+    return accessKeyId ? { accessKeyId } : oauthError(400, 'invalid_grant');
   }
-  // Advertised for agent sign-in, but no code is ever handed out here, so none can be valid.
-  if (grantType === 'authorization_code') return oauthError(400, 'invalid_grant');
   return oauthError(400, grantType ? 'unsupported_grant_type' : 'invalid_request');
+}
+
+/** The agent an authorization code was issued to, if this redemption matches its authorize request (PKCE). */
+function redeemCode(form: URLSearchParams, deps: OidcDeps): Principal | Answer {
+  const code = form.get('code');
+  if (!code) return oauthError(400, 'invalid_request');
+  const grant = deps.codes.redeem(code);
+  const verifier = form.get('code_verifier') ?? '';
+  const matches =
+    grant !== undefined &&
+    grant.clientId === deps.credentials.clientId &&
+    grant.redirectUri === form.get('redirect_uri') &&
+    verifierMatches(verifier, grant.codeChallenge);
+  return matches ? { agent: grant.agent, nonce: grant.nonce } : oauthError(400, 'invalid_grant');
 }
 
 function oauthError(status: number, error: string, headers: Record<string, string> = {}): Answer {

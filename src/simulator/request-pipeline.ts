@@ -1,10 +1,12 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ACTIVE_CONTACTS_PATH_PATTERN } from './active-contacts-endpoint.js';
 import { EXPERT_QUERY_PATH } from './expert-site.js';
 import type { FaultPlan } from './fault-plan.js';
 import { BodyTooLargeError, readBody, sendAnswer, sendJson, type Answer } from './http-exchange.js';
 import { OIDC_ENDPOINT_BY_PATH } from './oidc-endpoints.js';
 import { recordedParts } from './request-records.js';
 import { TUTORIAL_ENDPOINT_BY_PATH, type EndpointRequest } from './rest-endpoints.js';
+import { AUTHORIZE_PATH } from './sign-in-page.js';
 import type { Fault, RecordedRequest, SimEndpoint } from './simulator-types.js';
 import { sleep } from './timing.js';
 
@@ -12,8 +14,14 @@ import { sleep } from './timing.js';
 const ENDPOINT_BY_PATH: Readonly<Record<string, SimEndpoint>> = {
   ...TUTORIAL_ENDPOINT_BY_PATH,
   ...OIDC_ENDPOINT_BY_PATH,
+  [AUTHORIZE_PATH]: 'authorize',
   [EXPERT_QUERY_PATH]: 'expert-query',
 };
+
+function endpointAt(path: string): SimEndpoint | undefined {
+  if (Object.hasOwn(ENDPOINT_BY_PATH, path)) return ENDPOINT_BY_PATH[path];
+  return ACTIVE_CONTACTS_PATH_PATTERN.test(path) ? 'contacts-active' : undefined;
+}
 
 export interface PipelineDeps {
   /** The real work of an endpoint, once faults and latency have had their say. */
@@ -42,7 +50,7 @@ export function createRequestListener(deps: PipelineDeps): RequestListener {
 async function handle(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps): Promise<void> {
   const at = Date.now();
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-  const endpoint = ENDPOINT_BY_PATH[url.pathname];
+  const endpoint = endpointAt(url.pathname);
   if (!endpoint) {
     sendJson(res, 404, { error: 'not_found' });
     return;

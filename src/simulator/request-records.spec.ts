@@ -32,6 +32,12 @@ describe(recordedParts.name, () => {
     });
   });
 
+  it('keeps the authorize form readable: it carries no secret (the code only leaves in the redirect)', () => {
+    const { body } = recordedParts('authorize', {}, 'client_id=spec&state=s1&nonce=n1&code_challenge=c1&agent_id=1001');
+
+    expect(body).toEqual({ client_id: 'spec', state: 's1', nonce: 'n1', code_challenge: 'c1', agent_id: '1001' });
+  });
+
   it('masks the whole Expert token when it does not even look like one', () => {
     expect(recordedParts('expert-query', { 'x-deki-token': 'secret-ish' }, '').headers['x-deki-token']).toBe(MASKED);
   });

@@ -5,7 +5,7 @@ import type { SimEndpoint } from './simulator-types.js';
 /** What the records show instead of a credential the client sent. */
 export const MASKED = '[masked]';
 
-const FORM_ENDPOINTS: ReadonlySet<SimEndpoint> = new Set(['token', 'auth-token']);
+const FORM_ENDPOINTS: ReadonlySet<SimEndpoint> = new Set(['token', 'auth-token', 'authorize']);
 const SECRET_FORM_FIELDS = new Set(['client_secret', 'password', 'refresh_token', 'code', 'code_verifier']);
 
 export interface RecordedParts {

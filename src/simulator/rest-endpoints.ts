@@ -45,16 +45,21 @@ export function answer(endpoint: TutorialEndpoint, request: EndpointRequest, dep
     return { status: 405, body: { error: 'method_not_allowed' }, headers: { allow: method } };
   }
   if (endpoint === 'token') return issueToken(request, deps);
-  if (!deps.tokens.isValid(bearerToken(request.headers.authorization))) {
-    return {
-      status: 401,
-      body: { error: 'invalid_token' },
-      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-    };
-  }
+  const refusal = bearerRefusal(request.headers, deps.tokens);
+  if (refusal) return refusal;
   if (endpoint === 'knowledge') return searchArticles(request, deps);
   if (endpoint === 'cards') return acceptInsights(request);
   return acceptFeedback(request);
+}
+
+/** The 401 for a request without a valid token the simulator issued; undefined when the token is good. */
+export function bearerRefusal(headers: IncomingHttpHeaders, tokens: TokenRegistry): Answer | undefined {
+  if (tokens.isValid(bearerToken(headers.authorization))) return undefined;
+  return {
+    status: 401,
+    body: { error: 'invalid_token' },
+    headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+  };
 }
 
 function issueToken(request: EndpointRequest, deps: EndpointDeps): Answer {

@@ -11,6 +11,8 @@ const RECORD_LIST_BY_ENDPOINT = {
   'auth-token': 'authTokens',
   'cxone-configuration': 'cxoneConfigurations',
   'expert-query': 'expertQueries',
+  authorize: 'authorizations',
+  'contacts-active': 'activeContactPolls',
 } as const satisfies Record<SimEndpoint, keyof SimulatorRecords>;
 
 export function emptyRecords(): SimulatorRecords {
@@ -25,6 +27,8 @@ export function emptyRecords(): SimulatorRecords {
     authTokens: [],
     cxoneConfigurations: [],
     expertQueries: [],
+    authorizations: [],
+    activeContactPolls: [],
   };
 }
 

@@ -25,6 +25,30 @@ export interface SimulatorOptions {
   tenantId?: string;
   /** The CXone Expert server API token. Default key `sim-expert-key`, secret `sim-expert-secret`, user `=assist-service`. */
   expert?: ExpertCredentials;
+  /**
+   * The agents `/auth/authorize` offers to sign in as; the first one gets every contact not assigned otherwise.
+   * Default `DEFAULT_AGENTS`: `1001` Demo Agent and `1002` Second Agent.
+   */
+  agents?: TenantAgent[];
+}
+
+/** An agent of the simulated tenant: who an agent sign-in's id_token is about, and whom contacts belong to. */
+export interface TenantAgent {
+  /** The id_token's `icAgentId` and the contact's `agentId`. */
+  agentId: string;
+  name: string;
+}
+
+/** One contact as `GET /inContactAPI/services/v{N}/contacts/active` lists it. */
+export interface ActiveContact {
+  /** The stream's interactionId. */
+  contactId: string;
+  masterContactId: string;
+  agentId: string;
+  stateName: 'Active' | 'Disconnected';
+  holdCount: number;
+  /** ISO 8601. */
+  lastUpdateTime: string;
 }
 
 export interface AccessKey {
@@ -50,8 +74,12 @@ export interface KbArticle {
 
 /** The tutorial protocol's endpoints. */
 export type TutorialEndpoint = 'token' | 'knowledge' | 'cards' | 'feedback';
-/** What a real tenant serves: OIDC discovery, JWKS, sign-in, tenant configuration, and CXone Expert search. */
-export type RealProfileEndpoint = 'discovery' | 'jwks' | 'auth-token' | 'cxone-configuration' | 'expert-query';
+/**
+ * What a real tenant serves: OIDC discovery, JWKS, sign-in (access keys, and agents at `/auth/authorize`),
+ * tenant configuration, CXone Expert search, and the Real-Time Data API's active contacts.
+ */
+export type RealProfileEndpoint =
+  'discovery' | 'jwks' | 'auth-token' | 'authorize' | 'cxone-configuration' | 'expert-query' | 'contacts-active';
 export type SimEndpoint = TutorialEndpoint | RealProfileEndpoint;
 
 export interface Fault {
@@ -109,6 +137,10 @@ export interface SimulatorRecords {
   cxoneConfigurations: RecordedRequest[];
   /** `GET /@api/deki/site/query`; the X-Deki-Token's signature masked. */
   expertQueries: RecordedRequest[];
+  /** `GET` and `POST /auth/authorize` (agent sign-in); the POST's form as the body. */
+  authorizations: RecordedRequest<Record<string, string>>[];
+  /** `GET /inContactAPI/services/v{N}/contacts/active`. */
+  activeContactPolls: RecordedRequest[];
 }
 
 /** An event without interactionId gets the conversation's (or the play option's) interactionId. */

@@ -15,6 +15,7 @@ export const ID_TOKEN_REJECTIONS = [
   'expired',
   'claims',
   'tenant',
+  'nonce',
 ] as const;
 export type IdTokenRejection = (typeof ID_TOKEN_REJECTIONS)[number];
 

@@ -11,10 +11,15 @@ export interface ExpectedIdToken {
   /** CXONE_CLIENT_ID. */
   audience: string;
   jwksUri: string;
+  /** Agent sign-in: the nonce the authorization request carried, which the token must repeat. */
+  nonce?: string;
 }
 
 export interface VerifiedIdentity {
   tenantId: string;
+  /** CXone's `icAgentId` claim: present when an agent (not an access key) signed in. */
+  agentId?: string;
+  name?: string;
 }
 
 const MAX_ID_TOKEN_CHARS = 16 * 1024;
@@ -37,7 +42,10 @@ const EXPLANATIONS: Readonly<Record<IdTokenRejection, string>> = {
   expired: 'expired',
   claims: 'exp, nbf or iat missing or unusable',
   tenant: 'no usable tenantId claim',
+  nonce: 'nonce is not the one this sign-in sent (a replayed or injected token)',
 };
+const AGENT_ID = /^[\w.:-]{1,64}$/;
+const MAX_NAME_CHARS = 200;
 
 interface HeldKeys {
   uri: string;
@@ -74,7 +82,8 @@ export class IdTokenVerifier {
     }
     const { tenantId } = payload;
     if (typeof tenantId !== 'string' || !TENANT_ID.test(tenantId)) throw this.rejected('tenant', host);
-    return { tenantId };
+    if (expected.nonce !== undefined && payload.nonce !== expected.nonce) throw this.rejected('nonce', host);
+    return { tenantId, agentId: agentIdOf(payload.icAgentId), name: nameOf(payload.name) };
   }
 
   private async verifiedPayload(idToken: string, expected: ExpectedIdToken): Promise<JWTPayload> {
@@ -157,6 +166,15 @@ function parseKeySet(data: unknown, what: string): HeldKeys['keys'] {
 
 function isKeyLike(key: unknown): boolean {
   return typeof objectOf(key)?.kty === 'string';
+}
+
+function agentIdOf(claim: unknown): string | undefined {
+  const id = typeof claim === 'number' && Number.isSafeInteger(claim) ? String(claim) : claim;
+  return typeof id === 'string' && AGENT_ID.test(id) ? id : undefined;
+}
+
+function nameOf(claim: unknown): string | undefined {
+  return typeof claim === 'string' && claim.trim() ? claim.trim().slice(0, MAX_NAME_CHARS) : undefined;
 }
 
 function rejectionOf(error: unknown): IdTokenRejection {

@@ -7,6 +7,8 @@ export interface IssuerMetadata {
   issuer: string;
   tokenEndpoint: string;
   jwksUri: string;
+  /** Where agents sign in (authorization code with PKCE); only the agent panel needs it. */
+  authorizationEndpoint?: string;
 }
 
 export const DISCOVERY_PATH = '/.well-known/openid-configuration';
@@ -29,7 +31,8 @@ export function parseDiscoveryDocument(data: unknown, configuredIssuer: string, 
   if (!tokenEndpoint) throw invalid('has no usable token_endpoint (expected an absolute https URL)');
   const jwksUri = trustedUrl(document.jwks_uri, configuredIssuer);
   if (!jwksUri) throw invalid('has no usable jwks_uri (expected an absolute https URL)');
-  return { issuer, tokenEndpoint: tokenEndpoint.href, jwksUri: jwksUri.href };
+  const authorizationEndpoint = trustedUrl(document.authorization_endpoint, configuredIssuer)?.href;
+  return { issuer, tokenEndpoint: tokenEndpoint.href, jwksUri: jwksUri.href, authorizationEndpoint };
 }
 
 export function withoutTrailingSlash(url: string): string {

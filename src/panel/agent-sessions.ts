@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { LRUCache } from 'lru-cache';
+import type { AppConfig } from '../config/app-config.js';
+
+export interface SignedInAgent {
+  agentId: string;
+  name: string;
+  tenantId: string;
+  expiresAt: number;
+}
+
+export const SESSION_COOKIE = 'agent_panel_session';
+/** Sessions held at most; the oldest go first (their agents sign in again). */
+const MAX_SESSIONS = 20_000;
+/** 256 bits of randomness, base64url: what a session cookie must look like before it is looked up. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Server-side agent sessions: the cookie holds only a random id, and the map is keyed by its hash, so
+ * neither a log line nor a heap dump of the map gives a usable cookie. Expiry is absolute (PANEL_SESSION_TTL_MS).
+ */
+@Injectable()
+export class AgentSessions {
+  private readonly ttlMs: number;
+  private readonly sessions: LRUCache<string, SignedInAgent>;
+
+  constructor(config: ConfigService<AppConfig, true>) {
+    this.ttlMs = config.get('panel', { infer: true }).sessionTtlMs;
+    this.sessions = new LRUCache({ max: MAX_SESSIONS });
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get lifetimeMs(): number {
+    return this.ttlMs;
+  }
+
+  /** Returns the cookie value of a new session. */
+  open(agent: Omit<SignedInAgent, 'expiresAt'>): { id: string; session: SignedInAgent } {
+    const id = randomBytes(32).toString('base64url');
+    const session = { ...agent, expiresAt: Date.now() + this.ttlMs };
+    this.sessions.set(keyOf(id), session);
+    return { id, session };
+  }
+
+  /** The agent of a live session, or undefined (unknown, forged, malformed or expired: all alike). */
+  find(id: string | undefined): SignedInAgent | undefined {
+    if (!id || !SESSION_ID.test(id)) return undefined;
+    const key = keyOf(id);
+    const session = this.sessions.get(key);
+    if (!session) return undefined;
+    if (session.expiresAt <= Date.now()) {
+      this.sessions.delete(key);
+      return undefined;
+    }
+    return session;
+  }
+
+  close(id: string | undefined): void {
+    if (id && SESSION_ID.test(id)) this.sessions.delete(keyOf(id));
+  }
+}
+
+function keyOf(id: string): string {
+  return createHash('sha256').update(id).digest('base64url');
+}
