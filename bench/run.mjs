@@ -2,7 +2,7 @@
 // `npm run bench` (builds first). Drives the built service, as a separate process, through the in-repo
 // CXone simulator and writes docs/benchmarks.md + docs/benchmarks-chart.svg. Not part of `npm test`.
 //
-//   node bench/run.mjs [--mode all|load|memory|ingest|flood|panels] [--panels 500] [--levels 10,100,1000,2000] [--duration 20]
+//   node bench/run.mjs [--mode all|load|memory|ingest|flood|panels] [--panels 2000] [--levels 10,100,1000,2000] [--duration 20]
 //                      [--warmup 3] [--latency 0] [--turns-per-call 4] [--idle 20000]
 //                      [--ingest-step 4] [--rates 10000,25000,50000,75000] [--cpu-prof] [--no-report]
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,7 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '10000,25000,50000,75000' },
     'cpu-prof': { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
-    panels: { type: 'string', default: '500' },
+    panels: { type: 'string', default: '2000' },
   },
 });
 
@@ -124,8 +124,8 @@ if (modes.includes('flood')) {
 }
 
 if (modes.includes('panels')) {
-  process.stdout.write(`panels: ${args.panels} agent panels open, 5 per contact... `);
-  const r = (results.panels = await runPanels({ panels: Number(args.panels) }));
+  process.stdout.write(`panels: ${args.panels} agent panels open, 20 per contact... `);
+  const r = (results.panels = await runPanels({ panels: Number(args.panels), perContact: 20 }));
   console.log(
     `${fmt(r.kbPerPanel, 1)} KB per open panel (RSS ${r.rssMb.map((m) => fmt(m)).join(' -> ')} MB); ` +
       `${fmt(r.cpuMsPerPanelEvent * 1000, 0)} µs CPU per card event delivered to a panel ` +

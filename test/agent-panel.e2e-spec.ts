@@ -86,6 +86,20 @@ describe('agent panel (e2e)', () => {
     expect(wrongState.status).toBe(400);
     expect(app.logs).not.toContain(new URL(callbackUrl).searchParams.get('code')!);
     expect(app.logs).not.toContain(cookie.split('=')[1]);
+
+    const foreignLogout = await fetch(`${app.baseUrl}/agent/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: 'https://evil.example' },
+    });
+    expect(foreignLogout.status).toBe(403);
+    expect((await get('/agent/session', { cookie })).status).toBe(200);
+    const logout = await fetch(`${app.baseUrl}/agent/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: app.baseUrl },
+    });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect((await get('/agent/session', { cookie })).status).toBe(401);
   });
 
   it('streams a contact’s cards live, replays what a reconnect missed, and records a verdict once', async () => {

@@ -74,7 +74,9 @@ export async function runPanels({ panels = 500, perContact = 5 }) {
     CXONE_ISSUER: simulator.issuer,
     PANEL_CONTACT_OWNERS: 'any-agent',
     PANEL_MAX_CONNECTIONS: String(panels + 100),
+    // Turns end with TURN_END; nothing flushes on silence meanwhile.
     BUFFER_SILENCE_MS: '600000',
+    BUFFER_MAX_MS: '600000',
   }).start();
   const open = [];
   try {

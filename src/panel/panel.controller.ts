@@ -98,7 +98,11 @@ export class PanelController {
       return;
     }
     let unsubscribe = (): void => undefined;
+    // The stream ends with the session: the panel then asks again and finds it signed out.
+    const sessionEnd = setTimeout(() => subscriber.close(), Math.max(0, agent.expiresAt - Date.now()));
+    sessionEnd.unref();
     const subscriber = openEventStream(req, res, () => {
+      clearTimeout(sessionEnd);
       unsubscribe();
       this.counters.count('panel_disconnects');
     });
