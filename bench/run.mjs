@@ -2,7 +2,7 @@
 // `npm run bench` (builds first). Drives the built service, as a separate process, through the in-repo
 // CXone simulator and writes docs/benchmarks.md + docs/benchmarks-chart.svg. Not part of `npm test`.
 //
-//   node bench/run.mjs [--mode all|load|memory|ingest|flood|panels] [--panels 2000] [--levels 10,100,1000,2000] [--duration 20]
+//   node bench/run.mjs [--mode all|load|compare|memory|ingest|flood|panels] [--panels 2000] [--compare-levels 1000] [--levels 10,100,1000,2000] [--duration 20]
 //                      [--warmup 3] [--latency 0] [--turns-per-call 4] [--idle 20000]
 //                      [--ingest-step 4] [--rates 10000,25000,50000,75000] [--cpu-prof] [--no-report]
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ if (process.env.BENCH_KEEP_SNAPSHOT !== '1') {
 }
 const { runIngest, runMemory } = await import('./lib/capacity.mjs');
 const { runLoadLevel } = await import('./lib/load.mjs');
+const { REFERENCE_MAIN } = await import('./lib/service.mjs');
 const { runFlood } = await import('./lib/flood.mjs');
 const { runPanels } = await import('./lib/panels.mjs');
 const { writeReport } = await import('./lib/report.mjs');
@@ -46,6 +47,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'no-report': { type: 'boolean', default: false },
     panels: { type: 'string', default: '2000' },
+    'compare-levels': { type: 'string', default: '1000' },
   },
 });
 
@@ -55,10 +57,10 @@ mkdirSync(PROFILES, { recursive: true });
 const cpuProfDir = args['cpu-prof'] ? PROFILES : undefined;
 const mode = args.mode;
 // `--mode report` only rewrites docs/ from the last results.
-const modes = mode === 'all' ? ['load', 'memory', 'ingest', 'flood', 'panels'] : mode.split(',');
+const modes = mode === 'all' ? ['load', 'compare', 'memory', 'ingest', 'flood', 'panels'] : mode.split(',');
 const results = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { load: {} };
 results.load ??= {};
-const measuring = ['load', 'memory', 'ingest', 'flood', 'panels'].some((m) => modes.includes(m));
+const measuring = ['load', 'compare', 'memory', 'ingest', 'flood', 'panels'].some((m) => modes.includes(m));
 if (measuring) {
   results.loadAverage = { start: loadavg() };
   results.command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
@@ -88,6 +90,53 @@ if (modes.includes('load')) {
         `(${fmt(r.serviceCpuPct)}% of a core), RSS ${fmt(r.peakRssMb)} MB; bench ${fmt(r.benchCpuPct)}% CPU, ` +
         `loop lag p99 ${fmt(r.benchLoopLagP99Ms, 1)} ms`,
     );
+  }
+}
+
+// The service beside the plain-Node reference (bench/reference), same load, one after the other, both
+// turn shapes: the ratios are the targets of the performance issue.
+if (modes.includes('compare')) {
+  const turnsPerCall = Number(args['turns-per-call']);
+  const script = buildScript({ turnsPerCall });
+  results.compare = {};
+  for (const shape of ['turn-end', 'silence']) {
+    for (const conversations of args['compare-levels'].split(',').map(Number)) {
+      const pair = {};
+      for (const [impl, main] of [
+        ['service', undefined],
+        ['reference', REFERENCE_MAIN],
+      ]) {
+        process.stdout.write(`compare: ${impl}, ${shape} shape, ${conversations} conversations... `);
+        const r = await runLoadLevel({
+          conversations,
+          durationS: Number(args.duration),
+          warmupS: Number(args.warmup),
+          latencyMs: Number(args.latency),
+          script,
+          turnsPerCall,
+          shape,
+          main,
+        });
+        delete r.serviceLogTail;
+        delete r.serviceCounters;
+        pair[impl] = r;
+        console.log(
+          `p50 ${fmt(r.p50)} p95 ${fmt(r.p95)} p99 ${fmt(r.p99)} ms; ${r.turns} turns, ${r.lost} lost; ` +
+            `${fmt(r.serviceCpuMsPer1kEvents, 1)} ms CPU/1k ev; RSS ${fmt(r.peakRssMb)} MB`,
+        );
+      }
+      const { service: sv, reference: rf } = pair;
+      pair.ratios = {
+        p99: sv.p99 / rf.p99,
+        cpu: sv.serviceCpuMsPer1kEvents / rf.serviceCpuMsPer1kEvents,
+        rss: sv.peakRssMb / rf.peakRssMb,
+      };
+      console.log(
+        `  ratios (service / reference): p99 ${fmt(pair.ratios.p99, 2)} (target <= 1.5), CPU ${fmt(pair.ratios.cpu, 2)} ` +
+          `(target <= 1), peak RSS ${fmt(pair.ratios.rss, 2)} (target <= 1.5); lost ${sv.lost} vs ${rf.lost}`,
+      );
+      results.compare[`${shape}:${conversations}`] = { shape, conversations, ...pair };
+    }
   }
 }
 

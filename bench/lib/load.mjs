@@ -25,14 +25,32 @@ function intercept(list, onItem) {
   };
 }
 
-export async function runLoadLevel({ conversations, durationS, warmupS, latencyMs, script, cpuProfDir, turnsPerCall }) {
+/** The service's default BUFFER_SILENCE_MS; the silence shape pauses longer than it before TURN_END. */
+const SILENCE_MS = 3000;
+
+/**
+ * `shape`: `turn-end` (TURN_END ~300 ms after the last fragment: the flush is due at TURN_END) or `silence`
+ * (a pause longer than BUFFER_SILENCE_MS first: the flush is due at the silence deadline, and latency is
+ * measured from that moment). `main`: the service, or the plain-Node reference.
+ */
+export async function runLoadLevel({
+  conversations,
+  durationS,
+  warmupS,
+  latencyMs,
+  script,
+  cpuProfDir,
+  turnsPerCall,
+  shape = 'turn-end',
+  main,
+}) {
   const simulator = new CxoneSimulator({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
   await simulator.start();
   if (latencyMs > 0) {
     simulator.setLatency('knowledge', latencyMs);
     simulator.setLatency('cards', latencyMs);
   }
-  const service = await new ServiceProcess(simulator, {}, { cpuProfDir }).start();
+  const service = await new ServiceProcess(simulator, {}, { cpuProfDir, main }).start();
 
   const pending = new Map(); // interactionId -> [{ sentAt, measured }]
   const latencies = [];
@@ -87,6 +105,16 @@ export async function runLoadLevel({ conversations, durationS, warmupS, latencyM
     slot.fragment = 0;
   }
 
+  /** A turn whose flush becomes due at `dueAt`: its card is awaited from then. */
+  function expectCard(slot, step, dueAt) {
+    const record = { sentAt: dueAt, measured: measuring, id: slot.id, fresh: step.fresh };
+    let queue = pending.get(slot.id);
+    if (!queue) pending.set(slot.id, (queue = []));
+    queue.push(record);
+    turnsSent++;
+    if (measuring) measuredTurns.push(record);
+  }
+
   let stopIssuing = false;
   let events = 0;
   let measuredEvents = 0;
@@ -116,22 +144,20 @@ export async function runLoadLevel({ conversations, durationS, warmupS, latencyM
         if (measuring) measuredEvents++;
         slot.fragment++;
         if (slot.fragment < turn.fragments.length) slot.nextAt += jitter(FRAGMENT_EVERY_MS, 50);
-        else {
+        else if (shape === 'silence') {
+          // The flush is due at the silence deadline; TURN_END comes a second after it (and finds nothing).
+          expectCard(slot, step, now + SILENCE_MS);
+          slot.phase = 'end';
+          slot.nextAt = now + SILENCE_MS + 1000;
+        } else {
           slot.phase = 'end';
           slot.nextAt += jitter(PAUSE_BEFORE_TURN_END_MS, 50);
         }
       } else if (slot.phase === 'end') {
-        const record = { sentAt: Date.now(), measured: measuring, id: slot.id, fresh: step.fresh };
-        let queue = pending.get(slot.id);
-        if (!queue) pending.set(slot.id, (queue = []));
-        queue.push(record);
+        if (shape !== 'silence') expectCard(slot, step, Date.now());
         simulator.send({ type: 'DIALOG_STATE', interactionId: slot.id, state: 'TURN_END' });
         events++;
-        turnsSent++;
-        if (measuring) {
-          measuredEvents++;
-          measuredTurns.push(record);
-        }
+        if (measuring) measuredEvents++;
         slot.turn++;
         slot.fragment = 0;
         slot.phase = slot.turn < turnsPerCall ? 'speak' : 'ended';

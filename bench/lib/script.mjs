@@ -24,9 +24,9 @@ function fragmentsOf(sentence, salt) {
 }
 
 /**
- * Turn texts, and call plans: per call, `turnsPerCall` articles such that every turn's search finds at
- * least one article the earlier turns of the same call have not shown (the service never shows an
- * article twice in one interaction, so a turn whose hits were all shown would rightly get no card).
+ * Turn texts, and call plans: per call, `turnsPerCall` articles such that every turn's top hit is one the
+ * earlier turns of the same call have not shown (the service never shows an article twice in one
+ * interaction, and pushes nothing when its best hit is already shown, so such a turn has no card due).
  */
 export function buildScript({ turnsPerCall, pageSize = 5 }) {
   const articles = loadArticles();
@@ -46,7 +46,9 @@ export function buildScript({ turnsPerCall, pageSize = 5 }) {
     for (let step = 1; plan.length < turnsPerCall && step < turns.length; step++) {
       const candidate = (start + step * 7) % turns.length;
       if (plan.includes(candidate)) continue;
-      if (!turns[candidate].hits.some((id) => !shown.has(id))) continue;
+      // Its own article (the top hit) must be new to the call: the service stays quiet when the best hit
+      // is already on the agent's screen (the rest would be leftovers), so such a turn has no card due.
+      if (shown.has(turns[candidate].hits[0])) continue;
       plan.push(candidate);
       for (const id of turns[candidate].hits) shown.add(id);
     }

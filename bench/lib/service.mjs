@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../node_modules/.cache/assist-bench/dist/main.js', import.meta.url));
+/** The ~200-line plain-Node implementation of the same contract: the floor the service is compared with. */
+export const REFERENCE_MAIN = fileURLToPath(new URL('../reference/plain-node-assist.mjs', import.meta.url));
 export const CLIENT_ID = 'bench-client';
 export const CLIENT_SECRET = 'bench-secret-7Kq2';
 
@@ -50,7 +52,9 @@ export async function freePort() {
 }
 
 export class ServiceProcess {
-  constructor(simulator, env = {}, { cpuProfDir } = {}) {
+  /** `main`: the script to run (the service's dist/main.js, or the plain-Node reference). */
+  constructor(simulator, env = {}, { cpuProfDir, main = MAIN } = {}) {
+    this.main = main;
     this.simulator = simulator;
     this.env = env;
     this.cpuProfDir = cpuProfDir;
@@ -66,7 +70,9 @@ export class ServiceProcess {
     this.port = this.env.PORT ? Number(this.env.PORT) : await freePort();
     this.storePath = mkdtempSync(join(tmpdir(), 'assist-bench-feedback-'));
     const nodeArgs = this.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfDir}`] : [];
-    this.child = spawn(process.execPath, [...nodeArgs, MAIN], {
+    // BENCH_NODE_ARGS: extra V8/Node flags for a what-if run (e.g. --max-semi-space-size=8).
+    if (process.env.BENCH_NODE_ARGS) nodeArgs.push(...process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean));
+    this.child = spawn(process.execPath, [...nodeArgs, this.main], {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'test',

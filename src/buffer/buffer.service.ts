@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import { Observable, Subject } from 'rxjs';
 import { TimeSlicedQueue } from '../common/time-sliced-queue.js';
 import { FLUSHING_DIALOG_STATES, type StreamEvent, type TranscriptFragmentEvent } from '../domain/events.js';
 import { BUFFER_OPTIONS, resolveBufferOptions, type BufferOptions } from './buffer.options.js';
 import { cut, detach, InteractionBuffer } from './interaction-buffer.js';
 import type { FlushReason, Utterance } from '../domain/utterance.js';
+import { boundedLru } from '../common/bounded-lru.js';
 
 export interface BufferStats {
   /** Interactions currently remembered. */
@@ -78,7 +79,7 @@ export class BufferService implements OnApplicationShutdown {
   constructor(@Inject(BUFFER_OPTIONS) options: BufferOptions) {
     this.options = resolveBufferOptions(options);
     // Never full by itself: obtain() evicts (flushing) before adding past maxInteractions.
-    this.buffers = new LRUCache({ max: this.options.maxInteractions + 1 });
+    this.buffers = boundedLru(this.options.maxInteractions + 1);
   }
 
   /** The one operator of the pipeline: stream events in, utterances out. Subscribing starts it. */

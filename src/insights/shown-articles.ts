@@ -1,4 +1,5 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru } from '../common/bounded-lru.js';
 
 const DEFAULT_IDLE_MS = 10 * 60 * 1000;
 
@@ -23,7 +24,7 @@ export class ShownArticles {
     now: () => number = () => Date.now(),
   ) {
     // ttlResolution 0: the clock is read on every check, so a fake clock in tests is exact.
-    this.byInteraction = new LRUCache({ max: maxInteractions, ttl: idleMs, ttlResolution: 0, perf: { now } });
+    this.byInteraction = boundedLru(maxInteractions, { ttl: idleMs, ttlResolution: 0, perf: { now } });
   }
 
   has(interactionId: string, articleId: string): boolean {

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config/app-config.js';
+import { boundedLru } from '../common/bounded-lru.js';
 
 export interface SignedInAgent {
   agentId: string;
@@ -28,7 +29,7 @@ export class AgentSessions {
 
   constructor(config: ConfigService<AppConfig, true>) {
     this.ttlMs = config.get('panel', { infer: true }).sessionTtlMs;
-    this.sessions = new LRUCache({ max: MAX_SESSIONS });
+    this.sessions = boundedLru(MAX_SESSIONS);
   }
 
   get size(): number {

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LRUCache } from 'lru-cache';
 import { AuthErrorCode, AuthException } from '../auth/auth.exception.js';
 import { IdTokenVerifier } from '../auth/access-key/id-token-verifier.js';
 import { exchangeWithIssuer, hostOf } from '../auth/access-key/issuer-http.js';
@@ -11,6 +10,7 @@ import { clientAuthorization, requestGrant } from '../auth/access-key/token-gran
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { PanelErrorCode, PanelException } from './panel.exception.js';
+import { boundedLru } from '../common/bounded-lru.js';
 
 /** Where the sign-in comes back to, after the panel's own path. */
 export const CALLBACK_PATH = '/agent/callback';
@@ -41,7 +41,7 @@ export interface AgentIdentity {
  */
 @Injectable()
 export class AgentSignIn {
-  private readonly pending = new LRUCache<string, PendingSignIn>({ max: MAX_PENDING, ttl: PENDING_TTL_MS });
+  private readonly pending = boundedLru<string, PendingSignIn>(MAX_PENDING, { ttl: PENDING_TTL_MS });
   private readonly verifier: IdTokenVerifier;
   private readonly cxone: AppConfig['cxone'];
   private discovered?: { metadata: IssuerMetadata; at: number };

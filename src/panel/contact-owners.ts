@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LRUCache } from 'lru-cache';
 import { firstValueFrom } from 'rxjs';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { CxoneApiClient } from '../cxone-api/cxone-api.client.js';
+import { boundedLru } from '../common/bounded-lru.js';
 
 /** allowed: the agent's contact; refused: another agent's; unknown: not (yet) known to be anyone's. */
 export type ContactAccess = 'allowed' | 'refused' | 'unknown';
@@ -43,7 +43,7 @@ const MAX_CONTACTS_PER_POLL = 20_000;
 @Injectable()
 export class ActiveContactsOwners implements ContactOwners, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ActiveContactsOwners.name);
-  private readonly owners = new LRUCache<string, string>({ max: MAX_CONTACTS, ttl: OWNER_MEMORY_MS });
+  private readonly owners = boundedLru<string, string>(MAX_CONTACTS, { ttl: OWNER_MEMORY_MS });
   private readonly panel: AppConfig['panel'];
   private updatedSince?: string;
   private timer?: NodeJS.Timeout;

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { PiiKind } from './pii-kinds.js';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import { ConfigService } from '@nestjs/config';
 import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { type CardCarry, redactUtterance } from './pii-redactor.js';
+import { boundedLru } from '../common/bounded-lru.js';
 
 /** When the config has no buffer section (hand-wired unit tests): BUFFER_MAX_INTERACTIONS' default. */
 const DEFAULT_MAX_CARRIES = 20_000;
@@ -32,7 +33,7 @@ export class PrivacyService {
     this.enabled = config.get('assist', { infer: true }).redactPii;
     // Optional chaining: the pipeline's unit spec wires a config without a buffer section.
     const max = config.get('buffer', { infer: true })?.maxInteractions ?? DEFAULT_MAX_CARRIES;
-    this.carries = new LRUCache({ max });
+    this.carries = boundedLru(max);
   }
 
   redact(utterance: Utterance): Utterance {

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LRUCache } from 'lru-cache';
 import { Counters } from '../../common/counters.js';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Article } from '../../domain/article.js';
@@ -8,6 +7,7 @@ import type { InsightVerdictEvent } from '../../domain/events.js';
 import { FeedbackDatabase } from '../feedback-database.js';
 import { LearnedVerdictsStore } from './learned-verdicts.store.js';
 import { SimilarQuestions } from './similar-questions.js';
+import { boundedLru } from '../../common/bounded-lru.js';
 
 /** Pushed cards whose verdict may still come: agents click within the call, or soon after it. */
 const PUSHED_CARDS = { max: 50_000, ttlMs: 2 * 60 * 60 * 1000 };
@@ -32,10 +32,7 @@ export class VerdictLearning {
   private readonly logger = new Logger(VerdictLearning.name);
   private readonly store: LearnedVerdictsStore;
   private readonly memory = new SimilarQuestions();
-  private readonly pushed = new LRUCache<string, readonly string[]>({
-    max: PUSHED_CARDS.max,
-    ttl: PUSHED_CARDS.ttlMs,
-  });
+  private readonly pushed = boundedLru<string, readonly string[]>(PUSHED_CARDS.max, { ttl: PUSHED_CARDS.ttlMs });
 
   constructor(
     database: FeedbackDatabase,

@@ -118,6 +118,12 @@ describe(smallTalkKind.name, () => {
       expect(kindOf('thanks, but the voicemail still doesn’t work')).toBeUndefined();
     });
 
+    it('an obligation after its subject is a need, thanks or not ("I have to …, thanks a lot")', () => {
+      expect(kindOf('yes so basically I have to track a delayed order thanks a lot')).toBeUndefined();
+      expect(kindOf('we got to change the seat, thanks')).toBeUndefined();
+      expect(kindOf('thanks, I have the order number to hand')).toBe('acknowledgement');
+    });
+
     it('overrides holding, resolution and detail alike', () => {
       expect(kindOf('Let me check, why was the card declined')).toBeUndefined();
       expect(kindOf('It works now but the balance is wrong')).toBeUndefined();

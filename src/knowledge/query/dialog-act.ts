@@ -76,6 +76,8 @@ function statementKind(terms: Terms): SmallTalk | undefined {
   return undefined;
 }
 
+const OBLIGATIONS = new Set(['have', 'has', 'got']);
+
 function asksSomething(text: string, words: readonly string[]): boolean {
   if (text.includes('?')) return true;
   // "never mind" dismisses; it asks nothing.
@@ -83,6 +85,10 @@ function asksSomething(text: string, words: readonly string[]): boolean {
     (REQUEST_WORDS.has(word) || word.endsWith("n't")) && !(word === 'never' && words[i + 1] === 'mind');
   if (words.some(asking)) return true;
   if (words.some((word, i) => MODALS.has(word) && SUBJECTS.has(words[i + 1]))) return true;
+  // "I have to / we got to <do something>": an obligation is a need, whatever thanks follows it.
+  if (words.some((word, i) => OBLIGATIONS.has(word) && words[i + 1] === 'to' && SUBJECTS.has(words[i - 1]))) {
+    return true;
+  }
   let start = 0;
   while (start < words.length && (OPENING_FILLERS.has(words[start]) || GREETINGS.has(words[start]))) start++;
   return QUESTION_OPENERS.has(words[start]);

@@ -1,7 +1,8 @@
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { Utterance } from '../../domain/utterance.js';
 import { readDialogAct, type SmallTalk } from './dialog-act.js';
 import { MAX_SCANNED_CHARS, toTerms } from './terms.js';
+import { boundedLru } from '../../common/bounded-lru.js';
 
 /**
  * An utterance with at least this many content words says what it is about on its own; one with fewer
@@ -46,8 +47,7 @@ export class QueryPlanner {
 
   constructor(maxInteractions: number, idleMs = DEFAULT_TOPIC_IDLE_MS, now: () => number = () => Date.now()) {
     // A topic in use (vague turns searched with it) stays; one unused for idleMs goes.
-    this.topics = new LRUCache({
-      max: maxInteractions,
+    this.topics = boundedLru(maxInteractions, {
       ttl: idleMs,
       updateAgeOnGet: true,
       ttlResolution: 0,
