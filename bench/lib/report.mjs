@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { compareSection, compareTargets, panelsSection } from './report-sections.mjs';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
@@ -57,8 +58,9 @@ export function writeReport(results, args) {
   lines.push(
     '## Running it',
     '',
-    '`npm run bench` (build, then every mode at 10, 100, 1,000 and 2,000 conversations, ~5 minutes). Options after',
-    '`npm run bench --`: `--mode load|memory|ingest|report` (comma-separated; `report` only rewrites this page from the',
+    '`npm run bench` (build, then every mode: load at 10, 100, 1,000 and 2,000 conversations, the comparison with the',
+    'plain-Node reference in both turn shapes, memory, ingest, flood and agent panels; ~8 minutes). Options after',
+    '`npm run bench --`: `--mode load|compare|memory|ingest|flood|panels|report` (comma-separated; `report` only rewrites this page from the',
     'last results), `--levels 10,100,1000,2000,3000`, `--duration 20` (measured seconds per level), `--warmup 3`,',
     '`--latency 50` (simulator answer delay for searches and card pushes, ms), `--turns-per-call 4`, `--idle 20000`,',
     '`--rates 10000,25000,50000,75000` and `--ingest-step 4` (ingest), `--cpu-prof` (the service runs with',
@@ -69,6 +71,7 @@ export function writeReport(results, args) {
   );
   lines.push('## Targets', '');
   lines.push('| target | measured | |', '|---|---|---|');
+  lines.push(...compareTargets(results, f, verdict));
   for (const c of [1000, 2000]) {
     const r = results.load[c];
     if (!r) continue;
@@ -132,6 +135,8 @@ export function writeReport(results, args) {
     lines.push('![latency and CPU against concurrency](benchmarks-chart.svg)', '');
   }
 
+  lines.push(...compareSection(results, f));
+
   if (results.memory) {
     const mem = results.memory;
     lines.push('## Memory per idle interaction', '');
@@ -187,18 +192,7 @@ export function writeReport(results, args) {
     );
   }
 
-  if (results.panels) {
-    const p = results.panels;
-    lines.push('## Agent panels', '');
-    lines.push(
-      `${p.panels} agent panels open at once (server-sent events, ${p.panels / p.contacts} per contact over ${p.contacts} contacts), one signed-in agent.`,
-      `RSS ${f(p.rssMb[0])} MB before opening them, ${f(p.rssMb[1])} MB with them open: **${f(p.kbPerPanel, 1)} KB per open panel**.`,
-      `A round of one turn per contact cost ${f(p.turnCpuMsWithout, 2)} ms of service CPU per turn with no panel open and ${f(p.turnCpuMsWith, 2)} ms with`,
-      `${p.panels / p.contacts} panels on each contact: **${f(p.cpuMsPerPanelEvent * 1000, 0)} µs of CPU per card event delivered to a panel**`,
-      `(${p.delivered} of ${p.expectedDeliveries} panels got their cards).`,
-      '',
-    );
-  }
+  lines.push(...panelsSection(results, f));
 
   const extra = existsNotes();
   if (extra) lines.push(extra);
