@@ -93,6 +93,11 @@ describe('agent panel (e2e)', () => {
     });
     expect(foreignLogout.status).toBe(403);
     expect((await get('/agent/session', { cookie })).status).toBe(200);
+    const contactId = 'panel-logout-1';
+    simulator.send(fragment(contactId, 'hello'));
+    await waitForAccess(cookie, contactId, 'allowed');
+    const open = await new PanelStream(`${app.baseUrl}/agent/events?contactId=${contactId}`, { cookie }).open();
+    expect(open.status).toBe(200);
     const logout = await fetch(`${app.baseUrl}/agent/logout`, {
       method: 'POST',
       headers: { cookie, origin: app.baseUrl },
@@ -100,6 +105,8 @@ describe('agent panel (e2e)', () => {
     expect(logout.status).toBe(204);
     expect(logout.headers.get('set-cookie')).toContain('Max-Age=0');
     expect((await get('/agent/session', { cookie })).status).toBe(401);
+    // Signing out ends the open event streams of the session, not only the next request.
+    await simulator.waitFor(() => open.ended, 5000, 'the stream to end at sign-out');
   });
 
   it('streams a contact’s cards live, replays what a reconnect missed, and records a verdict once', async () => {

@@ -41,4 +41,17 @@ describe(AgentSessions.name, () => {
     const held = JSON.stringify([...(sut as unknown as { sessions: Map<string, unknown> }).sessions.keys()]);
     expect(held).not.toContain(id);
   });
+
+  it('tells the watchers of a session when it is closed, and forgets a watcher that left', () => {
+    const sut = new AgentSessions(config);
+    const { id } = sut.open(agent);
+    const ended: string[] = [];
+    sut.watch(id, () => ended.push('stream 1'));
+    const unwatch = sut.watch(id, () => ended.push('stream 2'));
+    unwatch();
+    sut.close(id);
+    expect(ended).toEqual(['stream 1']);
+    sut.close(id);
+    expect(ended).toEqual(['stream 1']);
+  });
 });

@@ -26,6 +26,8 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 export class AgentSessions {
   private readonly ttlMs: number;
   private readonly sessions: LRUCache<string, SignedInAgent>;
+  /** Per session, what to end when it is closed; an entry lives only while a stream of it is open. */
+  private readonly watchers = new Map<string, Set<() => void>>();
 
   constructor(config: ConfigService<AppConfig, true>) {
     this.ttlMs = config.get('panel', { infer: true }).sessionTtlMs;
@@ -62,7 +64,24 @@ export class AgentSessions {
   }
 
   close(id: string | undefined): void {
-    if (id && SESSION_ID.test(id)) this.sessions.delete(keyOf(id));
+    if (!id || !SESSION_ID.test(id)) return;
+    const key = keyOf(id);
+    this.sessions.delete(key);
+    const watchers = this.watchers.get(key);
+    this.watchers.delete(key);
+    for (const ended of watchers ?? []) ended();
+  }
+
+  /** Calls `ended` when the session is closed (sign-out): its open event streams end with it. */
+  watch(id: string, ended: () => void): () => void {
+    const key = keyOf(id);
+    let watchers = this.watchers.get(key);
+    if (!watchers) this.watchers.set(key, (watchers = new Set()));
+    watchers.add(ended);
+    return () => {
+      watchers.delete(ended);
+      if (watchers.size === 0 && this.watchers.get(key) === watchers) this.watchers.delete(key);
+    };
   }
 }
 

@@ -98,11 +98,13 @@ export class PanelController {
       return;
     }
     let unsubscribe = (): void => undefined;
-    // The stream ends with the session: the panel then asks again and finds it signed out.
+    // The stream ends with the session (expiry or sign-out): the panel then asks again and finds it signed out.
     const sessionEnd = setTimeout(() => subscriber.close(), Math.max(0, agent.expiresAt - Date.now()));
     sessionEnd.unref();
+    const unwatch = this.sessions.watch(sessionIdOf(req)!, () => subscriber.close());
     const subscriber = openEventStream(req, res, () => {
       clearTimeout(sessionEnd);
+      unwatch();
       unsubscribe();
       this.counters.count('panel_disconnects');
     });

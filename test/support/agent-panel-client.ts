@@ -39,6 +39,8 @@ export interface PanelMessage {
 export class PanelStream {
   readonly messages: PanelMessage[] = [];
   status = 0;
+  /** The server ended the stream (or it was closed here). */
+  ended = false;
   private readonly controller = new AbortController();
   private done?: Promise<void>;
 
@@ -51,7 +53,9 @@ export class PanelStream {
     const response = await fetch(this.url, { headers: this.headers, signal: this.controller.signal });
     this.status = response.status;
     if (response.status !== 200 || !response.body) return this;
-    this.done = this.read(response.body).catch(() => undefined);
+    this.done = this.read(response.body)
+      .catch(() => undefined)
+      .finally(() => (this.ended = true));
     return this;
   }
 
