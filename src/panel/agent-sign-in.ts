@@ -4,8 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuthErrorCode, AuthException } from '../auth/auth.exception.js';
 import { IdTokenVerifier } from '../auth/access-key/id-token-verifier.js';
-import { exchangeWithIssuer, hostOf } from '../auth/access-key/issuer-http.js';
-import { DISCOVERY_PATH, type IssuerMetadata, parseDiscoveryDocument } from '../auth/access-key/oidc-discovery.js';
+import { IssuerDiscovery } from '../auth/access-key/issuer-discovery.js';
+import { hostOf } from '../auth/access-key/issuer-http.js';
+import type { IssuerMetadata } from '../auth/access-key/oidc-discovery.js';
 import { clientAuthorization, requestGrant } from '../auth/access-key/token-grant.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -17,8 +18,6 @@ export const CALLBACK_PATH = '/agent/callback';
 /** A sign-in not finished within this long is forgotten (its callback is refused). */
 const PENDING_TTL_MS = 10 * 60 * 1000;
 const MAX_PENDING = 10_000;
-const MAX_DISCOVERY_BYTES = 64 * 1024;
-const DISCOVERY_MAX_AGE_MS = 60 * 60 * 1000;
 const STATE = /^[A-Za-z0-9_-]{43}$/;
 
 interface PendingSignIn {
@@ -44,7 +43,7 @@ export class AgentSignIn {
   private readonly pending = boundedLru<string, PendingSignIn>(MAX_PENDING, { ttl: PENDING_TTL_MS });
   private readonly verifier: IdTokenVerifier;
   private readonly cxone: AppConfig['cxone'];
-  private discovered?: { metadata: IssuerMetadata; at: number };
+  private readonly discovery: IssuerDiscovery;
 
   constructor(
     private readonly http: HttpService,
@@ -53,6 +52,7 @@ export class AgentSignIn {
   ) {
     this.cxone = config.get('cxone', { infer: true });
     this.verifier = new IdTokenVerifier(http, counters);
+    this.discovery = new IssuerDiscovery(http, counters, this.cxone.issuer ?? '');
   }
 
   /** The issuer's authorization URL for a new sign-in that comes back to `publicUrl` and then `returnTo`. */
@@ -135,23 +135,8 @@ export class AgentSignIn {
   }
 
   private async metadata(): Promise<IssuerMetadata> {
-    if (this.discovered && Date.now() - this.discovered.at < DISCOVERY_MAX_AGE_MS) return this.discovered.metadata;
-    const url = `${this.issuer}${DISCOVERY_PATH}`;
     try {
-      const reply = await exchangeWithIssuer(this.http, {
-        method: 'GET',
-        url,
-        maxBytes: MAX_DISCOVERY_BYTES,
-        what: `discovery document of ${hostOf(url)}`,
-        unavailable: AuthErrorCode.IssuerUnavailable,
-        invalid: AuthErrorCode.DiscoveryInvalid,
-      });
-      if (reply.status !== 200) {
-        throw new AuthException(AuthErrorCode.DiscoveryInvalid, `discovery of ${hostOf(url)} answered ${reply.status}`);
-      }
-      const metadata = parseDiscoveryDocument(reply.data, this.issuer, hostOf(url));
-      this.discovered = { metadata, at: Date.now() };
-      return metadata;
+      return await this.discovery.metadata();
     } catch (error) {
       throw this.translated(error, PanelErrorCode.IssuerUnavailable);
     }

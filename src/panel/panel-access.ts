@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
-import { BadRequestException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -11,6 +10,15 @@ import { isForeignOrigin, panelOrigin, sessionIdOf } from './panel-request.js';
 
 export type PanelRefusal =
   'no-session' | 'origin' | 'malformed-contact' | 'not-owner' | 'unknown-contact' | 'unknown-card';
+
+const STATUS_BY_CAUSE: Readonly<Record<PanelRefusal, HttpStatus>> = {
+  'no-session': HttpStatus.UNAUTHORIZED,
+  origin: HttpStatus.FORBIDDEN,
+  'malformed-contact': HttpStatus.BAD_REQUEST,
+  'not-owner': HttpStatus.FORBIDDEN,
+  'unknown-contact': HttpStatus.FORBIDDEN,
+  'unknown-card': HttpStatus.NOT_FOUND,
+};
 
 /**
  * Who may see what: a live session (401 otherwise), from the panel's own origin (403), for a contact id
@@ -56,20 +64,20 @@ export class PanelAccess {
   /** The contact id, when the agent may open it; the right refusal otherwise. */
   contactOf(agent: SignedInAgent, contactId: unknown): string {
     const access = this.accessTo(agent, contactId);
-    if (access === 'malformed')
-      throw this.refused('malformed-contact', 'a contact id is letters, digits and ._:- only', 400);
-    if (access === 'refused') throw this.refused('not-owner', 'this contact is not assigned to you', 403, agent);
+    if (access === 'malformed') {
+      throw this.refused('malformed-contact', 'a contact id is letters, digits and ._:- only', agent);
+    }
+    if (access === 'refused') throw this.refused('not-owner', 'this contact is not assigned to you', agent);
     if (access === 'unknown') {
-      throw this.refused('unknown-contact', 'this contact is not (yet) known to be assigned to you', 403, agent);
+      throw this.refused('unknown-contact', 'this contact is not (yet) known to be assigned to you', agent);
     }
     return contactId as string;
   }
 
-  refused(cause: PanelRefusal, message: string, status = 0, agent?: SignedInAgent): Error {
+  /** The refusal to throw for `cause`, counted and logged. */
+  refused(cause: PanelRefusal, message: string, agent?: SignedInAgent): HttpException {
     this.counters.count('panel_requests_refused', { cause });
     this.logger.warn({ msg: `Agent panel request refused (${cause})`, cause, agentId: agent?.agentId });
-    if (cause === 'no-session') return new UnauthorizedException(message);
-    if (status === 400 || cause === 'malformed-contact') return new BadRequestException(message);
-    return new ForbiddenException(message);
+    return new HttpException({ statusCode: STATUS_BY_CAUSE[cause], message }, STATUS_BY_CAUSE[cause]);
   }
 }

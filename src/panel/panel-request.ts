@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { isLoopbackHost } from '../config/app-config.js';
 import type { PanelConfig } from '../config/panel-config.js';
 import { SESSION_COOKIE } from './agent-sessions.js';
+import { HOST_HEADER, singleHeader } from '../common/request-headers.js';
 
-const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i;
 const MAX_COOKIE_HEADER_CHARS = 8192;
 
 /**
@@ -12,7 +12,7 @@ const MAX_COOKIE_HEADER_CHARS = 8192;
  */
 export function panelOrigin(request: IncomingMessage, panel: PanelConfig): string | undefined {
   if (panel.publicUrl) return panel.publicUrl;
-  const host = single(request.headers.host);
+  const host = singleHeader(request.headers.host);
   const match = host === undefined ? null : HOST_HEADER.exec(host);
   if (!match) return undefined;
   const name = match[1].replace(/^\[|\]$/g, '');
@@ -25,7 +25,7 @@ export function panelOrigin(request: IncomingMessage, panel: PanelConfig): strin
  * requests apart. A request without Origin is not a browser's cross-site one.
  */
 export function isForeignOrigin(request: IncomingMessage, ownOrigin: string): boolean {
-  const origin = single(request.headers.origin);
+  const origin = singleHeader(request.headers.origin);
   if (origin === undefined) return false;
   try {
     return new URL(origin).origin !== new URL(ownOrigin).origin || new URL(origin).origin !== origin;
@@ -35,7 +35,7 @@ export function isForeignOrigin(request: IncomingMessage, ownOrigin: string): bo
 }
 
 export function sessionIdOf(request: IncomingMessage): string | undefined {
-  const header = single(request.headers.cookie);
+  const header = singleHeader(request.headers.cookie);
   if (!header || header.length > MAX_COOKIE_HEADER_CHARS) return undefined;
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
@@ -71,12 +71,8 @@ export function safeReturnPath(value: unknown): string {
   return /^\/agent(?:[/?#]|$)/.test(value) && !value.startsWith('//') && !value.includes('\\') ? value : '/agent';
 }
 
-export function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? undefined : value;
-}
-
 export function lastEventIdOf(request: IncomingMessage, query: unknown): string | undefined {
-  const header = single(request.headers['last-event-id']);
+  const header = singleHeader(request.headers['last-event-id']);
   const value = header ?? (typeof query === 'string' ? query : undefined);
   return value && /^[a-z0-9]{1,16}-\d{1,16}$/.test(value) ? value : undefined;
 }

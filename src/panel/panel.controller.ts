@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Body, Controller, Get, HttpCode, Logger, NotFoundException, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Post, Query, Req, Res } from '@nestjs/common';
 import { Counters } from '../common/counters.js';
+import { sendHtmlPage } from '../common/html-page.js';
 import { VerdictIntake } from '../feedback/verdict-intake.js';
 import { AgentSessions } from './agent-sessions.js';
 import { PanelAccess } from './panel-access.js';
@@ -38,23 +39,16 @@ export class PanelController {
     // 'self' in frame-ancestors (the sandbox) is the panel's own origin for the page's parent-origin check.
     const own = panelOrigin(req, this.access.panel);
     const parentOrigins = frameAncestors.flatMap((source) => (source === "'self'" ? (own ? [own] : []) : [source]));
-    res.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "connect-src 'self'",
-        "img-src 'self' data:",
-        "form-action 'self'",
-        "base-uri 'none'",
-        `frame-ancestors ${frameAncestors.join(' ')}`,
-      ].join('; '),
-    });
-    res.end(panelPageHtml({ contactParam, parentOrigins }));
+    sendHtmlPage(res, 200, panelPageHtml({ contactParam, parentOrigins }), [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "connect-src 'self'",
+      "img-src 'self' data:",
+      "form-action 'self'",
+      "base-uri 'none'",
+      `frame-ancestors ${frameAncestors.join(' ')}`,
+    ]);
   }
 
   @Get('panel.js')
@@ -129,13 +123,11 @@ export class PanelController {
       throw this.access.refused(
         'malformed-contact',
         'expected { contactId, insightId, verdict: ACCEPTED | REJECTED }',
-        400,
         agent,
       );
     }
     if (!this.hub.hasCard(contact, insightId)) {
-      this.access.refused('unknown-card', 'no such card was shown for this contact', 404, agent);
-      throw new NotFoundException('no such card was shown for this contact');
+      throw this.access.refused('unknown-card', 'no such card was shown for this contact', agent);
     }
     const action = verdict as 'ACCEPTED' | 'REJECTED';
     const outcome = this.verdicts.take({

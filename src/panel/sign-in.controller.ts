@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Logger, Query, Req, Res } from '@nestjs/common';
 import { Counters } from '../common/counters.js';
+import { sendHtmlPage } from '../common/html-page.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AgentSignIn } from './agent-sign-in.js';
 import { PanelAccess } from './panel-access.js';
@@ -119,14 +120,15 @@ function isParam(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_PARAM_CHARS;
 }
 
+/** Sign-in pages: their only script is the panel's own, and no site may frame them. */
+const SIGN_IN_PAGE_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+];
+
 function page(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy':
-      "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'",
-  });
-  res.end(html);
+  sendHtmlPage(res, status, html, SIGN_IN_PAGE_POLICY);
 }

@@ -10,6 +10,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { Counters } from '../common/counters.js';
 import { type AppConfig, isLoopbackHost } from '../config/app-config.js';
+import { HOST_HEADER, singleHeader } from '../common/request-headers.js';
 
 export type RefusalReason = 'host' | 'origin' | 'content-type';
 
@@ -20,7 +21,6 @@ export interface RequestFacts {
 
 /** Addresses meaning "every interface": no browser reaches the service by that name. */
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '[::]']);
-const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i;
 const READ_METHODS = new Set(['GET', 'HEAD']);
 const MAX_LOGGED_HEADER_CHARS = 200;
 
@@ -54,15 +54,15 @@ export function refusalOf(
   request: RequestFacts,
   isAllowedHost: (hostname: string) => boolean,
 ): RefusalReason | undefined {
-  const hostHeader = single(request.headers.host);
+  const hostHeader = singleHeader(request.headers.host);
   const match = hostHeader === undefined ? null : HOST_HEADER.exec(hostHeader);
   const hostname = match ? canonicalHostname(match[1]) : undefined;
   if (!hostHeader || !hostname || !isAllowedHost(hostname)) return 'host';
 
-  const origin = single(request.headers.origin);
+  const origin = singleHeader(request.headers.origin);
   if (origin !== undefined && !isSameOrigin(origin, hostHeader)) return 'origin';
 
-  if (!READ_METHODS.has(request.method.toUpperCase()) && !isJson(single(request.headers['content-type']))) {
+  if (!READ_METHODS.has(request.method.toUpperCase()) && !isJson(singleHeader(request.headers['content-type']))) {
     return 'content-type';
   }
   return undefined;
@@ -87,10 +87,6 @@ function isSameOrigin(origin: string, hostHeader: string): boolean {
 
 function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? undefined : value;
 }
 
 function forLog(value: string | string[] | undefined): string | undefined {

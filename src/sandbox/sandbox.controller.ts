@@ -14,6 +14,7 @@ import {
   ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
+import { sendHtmlPage } from '../common/html-page.js';
 import { groupAttempts } from './feedback-verdicts.js';
 import type { FeedMessage } from './sandbox-feed.js';
 import { parseFaultCount, parseUtterance, parseVerdict } from './sandbox-input.js';
@@ -40,23 +41,16 @@ export class SandboxController implements OnModuleDestroy {
   @Get()
   page(@Res() res: ServerResponse): void {
     const nonce = randomBytes(16).toString('base64');
-    res.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': [
-        "default-src 'none'",
-        `script-src 'nonce-${nonce}'`,
-        `style-src 'nonce-${nonce}'`,
-        "connect-src 'self'",
-        "img-src 'self' data:",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
-    });
-    res.end(renderSandboxPage(nonce));
+    sendHtmlPage(res, 200, renderSandboxPage(nonce), [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src 'nonce-${nonce}'`,
+      "connect-src 'self'",
+      "img-src 'self' data:",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ]);
   }
 
   /** Server-sent events: a `snapshot` first, then every change of the feed. */

@@ -8,19 +8,12 @@ import type { IssuedToken, TokenSource } from '../token-source.js';
 import type { GrantType } from './access-key.labels.js';
 import { IdTokenVerifier } from './id-token-verifier.js';
 import { exchangeWithIssuer, hostOf } from './issuer-http.js';
-import { DISCOVERY_PATH, type IssuerMetadata, parseDiscoveryDocument } from './oidc-discovery.js';
+import { IssuerDiscovery } from './issuer-discovery.js';
+import type { IssuerMetadata } from './oidc-discovery.js';
 import { parseTenantConfiguration, TENANT_CONFIGURATION_PATH } from './tenant-configuration.js';
 import { clientAuthorization, type GrantedTokens, requestGrant } from './token-grant.js';
 
-const MAX_DISCOVERY_BYTES = 64 * 1024;
 const MAX_TENANT_CONFIGURATION_BYTES = 16 * 1024;
-/** Endpoints rarely move; an hour bounds how long a moved one goes unnoticed. */
-const DISCOVERY_MAX_AGE_MS = 60 * 60 * 1000;
-
-interface Discovered {
-  metadata: IssuerMetadata;
-  fetchedAt: number;
-}
 
 /**
  * A real tenant's sign-in (CXONE_AUTH=access-key): OIDC discovery from CXONE_ISSUER, the password grant
@@ -35,7 +28,7 @@ export class AccessKeyTokenSource implements TokenSource {
   private readonly cxone: AppConfig['cxone'];
   private readonly issuer: string;
   private readonly verifier: IdTokenVerifier;
-  private discovered?: Discovered;
+  private readonly discovery: IssuerDiscovery;
   private refreshToken?: string;
   /** Set only from a verified id_token. */
   private tenantId?: string;
@@ -50,10 +43,11 @@ export class AccessKeyTokenSource implements TokenSource {
     // Validated at start-up: CXONE_AUTH=access-key requires CXONE_ISSUER and the access key.
     this.issuer = this.cxone.issuer ?? '';
     this.verifier = new IdTokenVerifier(http, counters);
+    this.discovery = new IssuerDiscovery(http, counters, this.issuer);
   }
 
   get endpoint(): string {
-    return hostOf(this.discovered?.metadata.tokenEndpoint ?? this.issuer);
+    return hostOf(this.discovery.known?.tokenEndpoint ?? this.issuer);
   }
 
   apiBaseUrl(): string | undefined {
@@ -61,7 +55,7 @@ export class AccessKeyTokenSource implements TokenSource {
   }
 
   async requestToken(): Promise<IssuedToken> {
-    const metadata = await this.discover();
+    const metadata = await this.discovery.metadata();
     const { grant, tokens } = await this.grant(metadata);
     let tenantId: string;
     try {
@@ -122,41 +116,6 @@ export class AccessKeyTokenSource implements TokenSource {
     }
     this.tenantId = identity.tenantId;
     return identity.tenantId;
-  }
-
-  /** The issuer's endpoints, fetched once an hour; the last good ones while the issuer is unreachable. */
-  private async discover(): Promise<IssuerMetadata> {
-    const held = this.discovered;
-    if (held && Date.now() - held.fetchedAt < DISCOVERY_MAX_AGE_MS) return held.metadata;
-    const host = hostOf(this.issuer);
-    try {
-      const reply = await exchangeWithIssuer(this.http, {
-        method: 'GET',
-        url: `${this.issuer}${DISCOVERY_PATH}`,
-        maxBytes: MAX_DISCOVERY_BYTES,
-        what: `discovery document of ${host}`,
-        unavailable: AuthErrorCode.IssuerUnavailable,
-        invalid: AuthErrorCode.DiscoveryInvalid,
-      });
-      if (reply.status < 200 || reply.status >= 300) {
-        throw new AuthException(
-          AuthErrorCode.DiscoveryInvalid,
-          `discovery document of ${host} answered HTTP ${reply.status}`,
-          reply.status,
-        );
-      }
-      const metadata = parseDiscoveryDocument(reply.data, this.issuer, host);
-      this.discovered = { metadata, fetchedAt: Date.now() };
-      return metadata;
-    } catch (error) {
-      if (held && error instanceof AuthException && error.code === AuthErrorCode.IssuerUnavailable) {
-        return held.metadata;
-      }
-      if (error instanceof AuthException && error.code === AuthErrorCode.DiscoveryInvalid) {
-        this.counters.count('issuer_documents_rejected', { document: 'discovery' });
-      }
-      throw error;
-    }
   }
 
   /** CXONE_API_BASE_URL when set; else the tenant's api_endpoint, asked once per tenant. */
