@@ -16,7 +16,14 @@ const panel = (publicUrl?: string) => ({ publicUrl }) as PanelConfig;
 describe('panel requests', () => {
   it('sends a sign-in back to a panel path only, never to another site', () => {
     expect(safeReturnPath('/agent?contactId=42')).toBe('/agent?contactId=42');
-    for (const bad of ['https://evil.example/agent', '//evil.example', '/agent\\..\\x', '/sandbox', 42, '/agentx']) {
+    for (const bad of [
+      'https://evil.example/agent',
+      '//evil.example',
+      '/agent/\\evil.example',
+      '/sandbox',
+      42,
+      '/agentx',
+    ]) {
       expect(safeReturnPath(bad)).toBe('/agent');
     }
   });

@@ -68,7 +68,7 @@ export function clearedSessionCookie(origin: string): string {
 /** Where the sign-in returns: a path of the panel only, never another site (no open redirect). */
 export function safeReturnPath(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2048) return '/agent';
-  return /^\/agent(?:[/?#]|$)/.test(value) && !value.startsWith('//') && !value.includes('\\') ? value : '/agent';
+  return /^\/agent(?:[/?#]|$)/.test(value) && !value.includes('\\') ? value : '/agent';
 }
 
 export function lastEventIdOf(request: IncomingMessage, query: unknown): string | undefined {
