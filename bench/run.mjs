@@ -116,6 +116,7 @@ if (modes.includes('compare')) {
           turnsPerCall,
           shape,
           main,
+          cpuProfDir: impl === 'service' ? cpuProfDir : undefined,
         });
         delete r.serviceLogTail;
         delete r.serviceCounters;

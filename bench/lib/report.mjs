@@ -65,7 +65,7 @@ export function writeReport(results, args) {
     '`--latency 50` (simulator answer delay for searches and card pushes, ms), `--turns-per-call 4`, `--idle 20000`,',
     '`--rates 10000,25000,50000,75000` and `--ingest-step 4` (ingest), `--cpu-prof` (the service runs with',
     '`node --cpu-prof`; summarise with `node bench/cpuprofile-summary.mjs node_modules/.cache/assist-bench/profiles/*.cpuprofile`).',
-    '`node bench/parser-micro.mjs` measures the parser and buffer in-process. Raw results:',
+    '`node bench/parser-micro.mjs` measures the parser and buffer in-process, `node bench/http-client-micro.mjs` the HTTP client steps. Raw results:',
     '`node_modules/.cache/assist-bench/latest.json` (the bench also runs from a private copy of `dist/` there).',
     '',
   );

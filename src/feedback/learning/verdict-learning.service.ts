@@ -18,6 +18,8 @@ const MAX_TERMS = 16;
  * for the same question more than doubles it (×3.5 at most) and one clear reject cuts it to under half.
  */
 const STRENGTH = 1.25;
+/** Searches look for an operator's reset at most this often: the look is a SQLite call, once per turn otherwise. */
+const EXTERNAL_CHANGE_CHECK_MS = 1000;
 
 /**
  * Learns from agents' verdicts which cards help for which questions, and ranks later results with it.
@@ -32,6 +34,7 @@ export class VerdictLearning {
   private readonly logger = new Logger(VerdictLearning.name);
   private readonly store: LearnedVerdictsStore;
   private readonly memory = new SimilarQuestions();
+  private externalChangeCheckedAt = -Infinity;
   private readonly pushed = boundedLru<string, readonly string[]>(PUSHED_CARDS.max, { ttl: PUSHED_CARDS.ttlMs });
 
   constructor(
@@ -87,7 +90,11 @@ export class VerdictLearning {
    * the source's order among equals.
    */
   rank(terms: readonly string[], articles: readonly Article[]): Article[] {
-    this.reloadIfChangedElsewhere();
+    const now = Date.now();
+    if (now - this.externalChangeCheckedAt >= EXTERNAL_CHANGE_CHECK_MS) {
+      this.externalChangeCheckedAt = now;
+      this.reloadIfChangedElsewhere();
+    }
     if (articles.length === 0 || this.memory.size === 0) return [...articles];
     const votes = this.memory.votes(terms.slice(0, MAX_TERMS));
     if (votes.size === 0) return [...articles];
