@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { CommonModule } from './common/common.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { AppConfigModule } from './config/config.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         CxoneApiModule,
         StreamModule.forRoot(systems.eventSource),
         KnowledgeModule.forRoot(systems.knowledgeSource),
+        ...(config.cluster.enabled ? [ClusterModule] : []),
         InsightsModule.forRoot(systems.cardSinks),
         FeedbackModule.forRoot(systems.feedbackSink),
         PipelineModule,

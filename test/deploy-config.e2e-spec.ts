@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { validateEnvironment } from '../src/config/app-config.js';
 import { ACCEPTED_VARIABLES, EnvironmentVariables } from '../src/config/environment.variables.js';
 import { STREAM_PATH } from '../src/simulator/index.js';
 import { readStandaloneSettings, SIM_VARIABLES } from '../src/simulator/standalone-settings.js';
@@ -55,8 +56,14 @@ const pvc = one('PersistentVolumeClaim');
 const secretExample = one('Secret');
 const pod = deployment.spec.template.spec;
 const container = pod.containers[0];
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Doc;
+const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+// The services share their settings through anchors and merge keys (<<), which compose resolves too.
+const compose = parse(composeText, { merge: true }) as Doc;
 const composeApp = compose.services['agent-assist'];
+/** The cluster profile's replicas of the service: those that NATS_URL puts in cluster mode. */
+const composeReplicas = Object.entries(compose.services as Record<string, Doc>).filter(
+  ([, service]) => composeEnv(service).NATS_URL !== undefined,
+);
 const composeSim = compose.services['cxone-sim'];
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const ENV_EXAMPLES = ['.env.example', '.env.production.example'];
@@ -74,6 +81,59 @@ function patchedConfigMapNames(): string[] {
       [...(patch.patch ?? '').matchAll(/path: \/data\/([A-Z0-9_]+)/g)].map((match) => match[1]),
     ),
   );
+}
+
+/** Cluster mode's overlay (NATS_URL): several replicas and the NATS servers they share. */
+const CLUSTER = 'deploy/k8s/overlays/cluster';
+const inCluster = (kind: string, file?: string) =>
+  kinds(kind)
+    .filter((m) => (file ? m.file === `${CLUSTER}/${file}` : m.file.startsWith(`${CLUSTER}/`)))
+    .map((m) => m.doc);
+
+function clusterKustomization(): Doc {
+  const found = inCluster('Kustomization');
+  expect(found, `one Kustomization in ${CLUSTER}`).toHaveLength(1);
+  return found[0];
+}
+
+/** The patch file (`patches: - path:`) of the cluster overlay that patches this kind. */
+function clusterPatch(kind: string): Doc {
+  const paths = (clusterKustomization().patches ?? []).flatMap((patch: Doc) => (patch.path ? [patch.path] : []));
+  const found = paths.flatMap((path: string) => inCluster(kind, path));
+  expect(found, `one ${kind} patch file in ${CLUSTER}`).toHaveLength(1);
+  return found[0];
+}
+
+/** The cluster overlay's inline patches (`patches: - patch: |-`), parsed: JSON6902 lists or strategic merges. */
+function clusterInlinePatches(): { target?: Doc; body: any }[] {
+  return (clusterKustomization().patches ?? [])
+    .filter((patch: Doc) => typeof patch.patch === 'string')
+    .map((patch: Doc) => ({ target: patch.target, body: parse(patch.patch) }));
+}
+
+/** What the cluster overlay sets in the ConfigMap (JSON6902 add/replace of /data/NAME). */
+function clusterConfigMapData(): Record<string, string> {
+  return Object.fromEntries(
+    clusterInlinePatches()
+      .filter(({ target }) => target?.kind === 'ConfigMap' && target.name === configMap.metadata.name)
+      .flatMap(({ body }) => body as Doc[])
+      .filter((op) => ['add', 'replace'].includes(op.op) && op.path.startsWith('/data/'))
+      .map((op) => [op.path.slice('/data/'.length), String(op.value)]),
+  );
+}
+
+function kubectlInstalled(): boolean {
+  try {
+    execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function render(overlay: string): Doc[] {
+  const rendered = execFileSync('kubectl', ['kustomize', join(K8S, 'overlays', overlay)], { encoding: 'utf8' });
+  return parseAllDocuments(rendered).map((d) => d.toJS() as Doc);
 }
 
 function portOf(value: number | string): number {
@@ -103,6 +163,7 @@ describe('deployment configuration (e2e)', () => {
         .sort(),
     ).toEqual([
       'deploy/k8s/base/kustomization.yaml',
+      'deploy/k8s/overlays/cluster/kustomization.yaml',
       'deploy/k8s/overlays/dev/kustomization.yaml',
       'deploy/k8s/overlays/prod/kustomization.yaml',
     ]);
@@ -114,6 +175,9 @@ describe('deployment configuration (e2e)', () => {
       'container env': (container.env ?? []).map((entry: { name: string }) => entry.name),
       'kustomize patches': patchedConfigMapNames(),
       'docker-compose agent-assist': Object.keys(composeApp.environment),
+      ...Object.fromEntries(
+        composeReplicas.map(([name, service]) => [`docker-compose ${name}`, Object.keys(service.environment)]),
+      ),
       Dockerfile: [...dockerfile.matchAll(/^ENV (.*)$/gm)].flatMap((m) =>
         m[1].split(/\s+/).map((kv) => kv.split('=')[0]),
       ),
@@ -172,7 +236,17 @@ describe('deployment configuration (e2e)', () => {
     expect(deployment.spec.strategy.type).toBe('Recreate');
     // Two pods read one stream and push every card twice: the manifest must say so.
     expect(readFileSync(join(K8S, 'base/deployment.yaml'), 'utf8')).toMatch(/every card twice/);
-    for (const { doc } of kinds('Kustomization')) expect(doc.replicas, 'no overlay scales it').toBeUndefined();
+    // Single-pod mode: the base and every overlay but cluster (NATS_URL), which the tests below check.
+    const singlePod = kinds('Kustomization').filter((m) => !m.file.startsWith(`${CLUSTER}/`));
+    expect(singlePod).toHaveLength(3);
+    for (const { file, doc } of singlePod) {
+      expect(doc.replicas, `${file}: no single-pod overlay scales it`).toBeUndefined();
+      expect(JSON.stringify(doc.patches ?? []), file).not.toMatch(/replicas|strategy|NATS_URL/);
+    }
+    expect(configMap.data.NATS_URL, 'the base is single-pod').toBeUndefined();
+    expect(readFileSync(join(K8S, 'base/deployment.yaml'), 'utf8')).toMatch(
+      /Cluster mode \(NATS_URL set, overlays\/cluster\)/,
+    );
 
     const drainSeconds = Number(configMap.data.SHUTDOWN_DRAIN_MS ?? DEFAULTS.SHUTDOWN_DRAIN_MS) / 1000;
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(drainSeconds);
@@ -216,17 +290,10 @@ describe('deployment configuration (e2e)', () => {
     expect(base.resources, 'the example is never applied by the base').not.toContain('secret.example.yaml');
   });
 
-  it('renders both overlays with kustomize when kubectl is installed', (context) => {
-    let kubectl = true;
-    try {
-      execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore' });
-    } catch {
-      kubectl = false;
-    }
-    if (!kubectl) return context.skip('kubectl is not installed');
+  it('renders the single-pod overlays with kustomize when kubectl is installed', (context) => {
+    if (!kubectlInstalled()) return context.skip('kubectl is not installed');
     for (const overlay of ['dev', 'prod']) {
-      const rendered = execFileSync('kubectl', ['kustomize', join(K8S, 'overlays', overlay)], { encoding: 'utf8' });
-      const docs = parseAllDocuments(rendered).map((d) => d.toJS() as Doc);
+      const docs = render(overlay);
       const dep = docs.find((d) => d.kind === 'Deployment')!;
       expect(dep.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
       expect(dep.metadata.namespace).toMatch(/^cxone-agent-assist/);
@@ -235,6 +302,193 @@ describe('deployment configuration (e2e)', () => {
       if (overlay === 'dev') expect(secrets.map((s) => s.metadata.name)).toEqual([secretName]);
       else expect(secrets, 'prod never ships a Secret').toEqual([]);
     }
+  });
+
+  describe('cluster mode (NATS_URL)', () => {
+    it('scales the Deployment with a rolling update that never drops a replica, and keeps two in a drain', () => {
+      const dep = clusterPatch('Deployment');
+      expect(dep.metadata.name).toBe(deployment.metadata.name);
+      expect(dep.spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(dep.spec.strategy).toMatchObject({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } });
+      expect(dep.spec.strategy.rollingUpdate.maxSurge).toBeGreaterThanOrEqual(1);
+
+      const pdb = clusterPatch('PodDisruptionBudget');
+      expect(pdb.metadata.name).toBe(one('PodDisruptionBudget').metadata.name);
+      expect(pdb.spec.minAvailable).toBe(2);
+      expect(pdb.spec.maxUnavailable, "removes the base's maxUnavailable").toBeNull();
+      expect(pdb.spec.minAvailable, 'a drain can still evict one').toBeLessThan(dep.spec.replicas);
+    });
+
+    it("gives each pod its own feedback store instead of the base's ReadWriteOnce claim", () => {
+      const claimVolume = pod.volumes.find((v: Doc) => v.persistentVolumeClaim);
+      const patched = clusterPatch('Deployment').spec.template.spec.volumes.find(
+        (v: Doc) => v.name === claimVolume.name,
+      );
+      expect(patched.emptyDir).toBeDefined();
+      expect(patched.persistentVolumeClaim, 'removes the claim from the volume').toBeNull();
+      const deletes = clusterInlinePatches()
+        .map(({ body }) => body)
+        .filter((body) => body?.$patch === 'delete');
+      expect(deletes).toContainEqual(
+        expect.objectContaining({ kind: 'PersistentVolumeClaim', metadata: { name: pvc.metadata.name } }),
+      );
+      expect(readFileSync(join(ROOT, CLUSTER, 'deployment-patch.yaml'), 'utf8')).toMatch(
+        /delivered when that pod comes back[\s\S]*JetStream verdict queue is the next step/,
+      );
+    });
+
+    it("points NATS_URL at every server of nats.yaml's StatefulSet, and the config takes it", () => {
+      expect(clusterKustomization().resources).toEqual(expect.arrayContaining(['../../base', 'nats.yaml']));
+      const data = clusterConfigMapData();
+      const [sts] = inCluster('StatefulSet', 'nats.yaml');
+      const service = inCluster('Service', 'nats.yaml').find((s) => s.metadata.name === sts.spec.serviceName)!;
+      const client = service.spec.ports.find((p: Doc) => p.name === 'client').port;
+      expect(data.NATS_URL.split(',')).toEqual(
+        Array.from(
+          { length: sts.spec.replicas },
+          (_, i) => `nats://${sts.metadata.name}-${i}.${service.metadata.name}:${client}`,
+        ),
+      );
+      const config = validateEnvironment({
+        ...configMap.data,
+        ...data,
+        CXONE_CLIENT_ID: 'id',
+        CXONE_CLIENT_SECRET: 'secret',
+      });
+      expect(config.cluster).toMatchObject({ enabled: true, name: configMap.data.CLUSTER_NAME });
+      expect(config.cluster.servers).toHaveLength(sts.spec.replicas);
+    });
+
+    it('runs a 3-node NATS cluster with JetStream as a StatefulSet (nats.yaml), non-root', () => {
+      const statefulSets = inCluster('StatefulSet', 'nats.yaml');
+      expect(statefulSets).toHaveLength(1);
+      const [sts] = statefulSets;
+      expect(sts.spec.replicas).toBe(3);
+      const natsPod = sts.spec.template.spec;
+      const nats = natsPod.containers[0];
+      expect(nats.image).toBe('nats:2.10-alpine');
+
+      const service = inCluster('Service', 'nats.yaml').find((s) => s.metadata.name === sts.spec.serviceName)!;
+      expect(service.metadata.name).toBe('nats');
+      expect(service.spec.clusterIP, 'headless').toBe('None');
+      const ports = Object.fromEntries(service.spec.ports.map((p: Doc) => [p.name, p.port]));
+      expect(ports).toEqual({ client: 4222, cluster: 6222, monitor: 8222 });
+      for (const [name, port] of Object.entries(ports))
+        expect(nats.ports.find((p: Doc) => p.name === name)?.containerPort, name).toBe(port);
+
+      const configVolume = natsPod.volumes.find((v: Doc) => v.configMap);
+      const conf: string = inCluster('ConfigMap', 'nats.yaml').find(
+        (m) => m.metadata.name === configVolume.configMap.name,
+      )!.data['nats.conf'];
+      const configMount = nats.volumeMounts.find((m: Doc) => m.name === configVolume.name);
+      expect(nats.command.join(' ')).toContain(`${configMount.mountPath}/nats.conf`);
+      expect(conf).toMatch(/^jetstream \{\n\s+store_dir: \/data\n\s+max_file_store: 10Gi\n\}/m);
+      const store = nats.volumeMounts.find((m: Doc) => m.mountPath === '/data');
+      expect(sts.spec.volumeClaimTemplates.map((t: Doc) => t.metadata.name)).toContain(store.name);
+      expect(conf).toMatch(new RegExp(`^cluster \\{[^}]*port: ${ports.cluster}\\n`, 'm'));
+      expect(conf).toMatch(new RegExp(`^http_port: ${ports.monitor}$`, 'm'));
+      for (let i = 0; i < sts.spec.replicas; i++)
+        expect(conf).toContain(`nats://${sts.metadata.name}-${i}.${service.metadata.name}:${ports.cluster}`);
+
+      const readiness = nats.readinessProbe.httpGet;
+      expect(readiness.path).toBe('/healthz?js-enabled-only=true');
+      expect(nats.ports.find((p: Doc) => p.name === readiness.port)?.containerPort).toBe(ports.monitor);
+      expect(natsPod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: expect.any(Number) });
+      expect(natsPod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(nats.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+      // NATS's pods are not the service's: its selectors must not pick them.
+      const natsLabels = sts.spec.template.metadata.labels;
+      expect(Object.entries(deployment.spec.selector.matchLabels).every(([k, v]) => natsLabels[k] === v)).toBe(false);
+
+      const readme = readFileSync(join(ROOT, CLUSTER, 'kustomization.yaml'), 'utf8');
+      expect(readme).toContain('helm install nats nats/nats --set config.jetstream.enabled=true');
+      expect(readme).toMatch(/ONE replica[\s\S]*single-pod mode/);
+    });
+
+    it('renders the cluster overlay with kustomize when kubectl is installed', (context) => {
+      if (!kubectlInstalled()) return context.skip('kubectl is not installed');
+      const docs = render('cluster');
+      const dep = docs.find((d) => d.kind === 'Deployment')!;
+      expect(dep.spec.replicas).toBeGreaterThanOrEqual(2);
+      expect(dep.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+      expect(dep.metadata.namespace).toMatch(/^cxone-agent-assist/);
+      const store = dep.spec.template.spec.volumes.find((v: Doc) => v.name === 'feedback-store');
+      expect(store.emptyDir).toBeDefined();
+      expect(store.persistentVolumeClaim).toBeUndefined();
+      expect(
+        docs.filter((d) => d.kind === 'PersistentVolumeClaim'),
+        'no claim to share',
+      ).toEqual([]);
+      const pdb = docs.find((d) => d.kind === 'PodDisruptionBudget' && d.metadata.name === dep.metadata.name)!;
+      expect(pdb.spec).toMatchObject({ minAvailable: 2 });
+      expect(pdb.spec.maxUnavailable).toBeUndefined();
+      const config = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === configMap.metadata.name)!;
+      expect(config.data.NATS_URL).toMatch(/^nats:\/\//);
+      const sts = docs.find((d) => d.kind === 'StatefulSet')!;
+      expect(sts.metadata).toMatchObject({ name: 'nats', namespace: dep.metadata.namespace });
+      const natsLabels = sts.spec.template.metadata.labels;
+      expect(Object.entries(dep.spec.selector.matchLabels).every(([k, v]) => natsLabels[k] === v)).toBe(false);
+      expect(
+        docs.filter((d) => d.kind === 'Secret'),
+        'never ships a Secret',
+      ).toEqual([]);
+    });
+
+    it('adds a compose profile `cluster`: NATS with JetStream and two replicas on it; the default services have no profile', () => {
+      const services = compose.services as Record<string, Doc>;
+      const always = Object.keys(services).filter((name) => services[name].profiles === undefined);
+      expect(always.sort(), 'docker compose up starts these, as before').toEqual(['agent-assist', 'cxone-sim']);
+      expect(composeText).toContain('docker compose --profile cluster up --build');
+
+      const nats = services.nats;
+      expect(nats.profiles).toEqual(['cluster']);
+      expect(nats.image).toBe('nats:2.10-alpine');
+      const args: string[] = [nats.command].flat().join(' ').split(/\s+/);
+      expect(args).toContain('-js');
+      const storeDir = args[args.indexOf('-sd') + 1];
+      const monitorPort = args[args.indexOf('-m') + 1];
+      expect(storeDir).toBe('/data');
+      expect(monitorPort).toBe('8222');
+      const natsVolume = nats.volumes
+        .map((v: string) => String(v).split(':'))
+        .find(([, path]: string[]) => path === storeDir);
+      expect(Object.keys(compose.volumes)).toContain(natsVolume?.[0]);
+      expect(nats.healthcheck.test.join(' ')).toContain(`wget -q -O- http://127.0.0.1:${monitorPort}/healthz`);
+
+      expect(composeReplicas.map(([name]) => name)).toEqual(['agent-assist-a', 'agent-assist-b']);
+      const hostPorts = [String(composeApp.ports[0]).split(':')[0]];
+      const stores = [String(composeApp.volumes[0]).split(':')[0]];
+      for (const [name, replica] of composeReplicas) {
+        expect(replica.profiles, name).toEqual(['cluster']);
+        const { NATS_URL, ...environment } = composeEnv(replica);
+        expect(NATS_URL).toBe('nats://nats:4222');
+        expect(environment, `${name}: the service's settings`).toEqual(composeEnv(composeApp));
+        for (const key of ['build', 'image', 'env_file', 'read_only', 'tmpfs', 'stop_grace_period', 'healthcheck'])
+          expect(replica[key], `${name}: ${key}`).toEqual(composeApp[key]);
+        expect(replica.depends_on).toMatchObject({
+          nats: { condition: 'service_healthy' },
+          'cxone-sim': { condition: 'service_healthy' },
+        });
+        expect(validateEnvironment(composeEnv(replica)).cluster).toMatchObject({
+          enabled: true,
+          servers: ['nats://nats:4222'],
+        });
+        expect(replica.ports).toHaveLength(1);
+        const [hostPort, containerPort] = String(replica.ports[0]).split(':');
+        expect(containerPort).toBe(String(DEFAULTS.PORT));
+        hostPorts.push(hostPort);
+        const [store, path] = String(replica.volumes[0]).split(':');
+        expect(path).toBe(composeApp.environment.FEEDBACK_STORE_PATH);
+        expect(Object.keys(compose.volumes)).toContain(store);
+        stores.push(store);
+      }
+      expect(hostPorts).toEqual(['3000', '3001', '3002']);
+      expect(new Set(stores).size, 'each replica has its own feedback store').toBe(3);
+    });
   });
 
   it('runs the standalone simulator in compose, with SIM_* settings it reads, and points the service at it', () => {

@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Speaker } from '../domain/events.js';
 import { ConfigErrorCode, ConfigException } from './config.exception.js';
+import { type ClusterConfig, toClusterConfig } from './cluster-config.js';
 import { type PanelConfig, panelProblems, toPanelConfig } from './panel-config.js';
 import {
   CXONE_URL_VARIABLES,
@@ -68,6 +69,7 @@ export interface AppConfig {
   };
   feedback: { storePath: string; maxPending: number; maxLearned: number };
   panel: PanelConfig;
+  cluster: ClusterConfig;
 }
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -283,5 +285,6 @@ function toAppConfig(vars: EnvironmentVariables, mode: RunMode, explicit: Readon
       maxLearned: vars.LEARNING_MAX_CASES,
     },
     panel: toPanelConfig(vars, mode === 'sandbox'),
+    cluster: toClusterConfig(vars),
   };
 }

@@ -103,6 +103,16 @@ export class EnvironmentVariables {
   @Matching(/^\d{1,3}\.\d{1,3}$/, 'an API version such as 30.0') PANEL_ACD_API_VERSION: string = '30.0';
   @Type(() => Number) @WholeNumber(1, 100_000, 'connections') PANEL_MAX_CONNECTIONS: number = 2000;
 
+  /** NATS with JetStream, comma-separated servers: set, the replicas form one cluster (docs/cluster.md). */
+  @IsOptional()
+  @Matching(
+    /^(nats|tls):\/\/[^\s,]{1,256}(,\s*(nats|tls):\/\/[^\s,]{1,256}){0,15}$/,
+    'nats:// or tls:// URLs, comma-separated',
+  )
+  NATS_URL?: string;
+  @Matching(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32') CLUSTER_NAME: string = 'agent-assist';
+  @Type(() => Number) @WholeNumber(1000, 60_000, MS) CLUSTER_LEASE_TTL_MS: number = 3000;
+
   @Type(() => Number) @WholeNumber(0, 120_000, MS) SHUTDOWN_DRAIN_MS: number = 8000;
   @OneOf(BOOLEAN) SANDBOX_DEMO: string = 'true';
   /** Which CXone the sandbox simulates: the tutorial's protocol, or access-key sign-in with CXone Expert. */

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { ClusterHealthIndicator } from './cluster.health.js';
 import { PipelineHealthIndicator } from './pipeline.health.js';
 import { StreamHealthIndicator } from './stream.health.js';
 import { TokenHealthIndicator } from './token.health.js';
@@ -11,6 +12,7 @@ export class HealthController {
     private readonly stream: StreamHealthIndicator,
     private readonly token: TokenHealthIndicator,
     private readonly pipeline: PipelineHealthIndicator,
+    private readonly cluster: ClusterHealthIndicator,
   ) {}
 
   /**
@@ -23,10 +25,17 @@ export class HealthController {
     return this.health.check([() => this.pipeline.check()]);
   }
 
-  /** Ready only while the stream socket is open and a valid token is held. */
+  /**
+   * Ready only while the stream socket is open and a valid token is held. In cluster mode, a standby
+   * (no stream by design) is ready while NATS is reachable: it serves panels and can take over.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.stream.check(), () => this.token.check(), () => this.pipeline.details()]);
+    const token = () => this.token.check();
+    const pipeline = () => this.pipeline.details();
+    if (!this.cluster.enabled) return this.health.check([() => this.stream.check(), token, pipeline]);
+    const stream = () => (this.cluster.isStandby() ? this.stream.details() : this.stream.check());
+    return this.health.check([() => this.cluster.check(), stream, token, pipeline]);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PipelineModule } from '../pipeline/pipeline.module.js';
+import { ClusterHealthIndicator } from './cluster.health.js';
 import { HealthController } from './health.controller.js';
 import { PipelineHealthIndicator } from './pipeline.health.js';
 import { StreamHealthIndicator } from './stream.health.js';
@@ -9,6 +10,6 @@ import { TokenHealthIndicator } from './token.health.js';
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json', logger: false }), PipelineModule],
   controllers: [HealthController],
-  providers: [StreamHealthIndicator, TokenHealthIndicator, PipelineHealthIndicator],
+  providers: [ClusterHealthIndicator, StreamHealthIndicator, TokenHealthIndicator, PipelineHealthIndicator],
 })
 export class HealthModule {}

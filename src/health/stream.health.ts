@@ -10,6 +10,17 @@ export class StreamHealthIndicator {
   ) {}
 
   check() {
+    const { session, details, open } = this.read();
+    return open ? session.up(details) : session.down(details);
+  }
+
+  /** The stream's state without judging it (a standby's stream is idle by design). */
+  details() {
+    const { session, details } = this.read();
+    return session.up(details);
+  }
+
+  private read() {
     const status = this.stream.status();
     const details = {
       state: status.state,
@@ -19,7 +30,6 @@ export class StreamHealthIndicator {
       ...(status.lastCloseCode !== undefined ? { lastCloseCode: status.lastCloseCode } : {}),
       ...(status.lastError ? { lastError: status.lastError } : {}),
     };
-    const session = this.health.check('stream');
-    return status.state === 'open' ? session.up(details) : session.down(details);
+    return { session: this.health.check('stream'), details, open: status.state === 'open' };
   }
 }

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { type Observable, tap } from 'rxjs';
+import { defer, type Observable, of, switchMap, tap } from 'rxjs';
 import type { Utterance } from '../domain/utterance.js';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -8,6 +8,7 @@ import type { AssistCard } from '../domain/card.js';
 import { formatCards } from './card-formatter.js';
 import { CARD_SINK, type CardSink } from './card-sink.js';
 import type { Article } from '../domain/article.js';
+import { PUSH_GATE, type PushGate } from './push-gate.js';
 import { ShownArticles } from './shown-articles.js';
 import { strongArticles } from './score-floors.js';
 
@@ -23,6 +24,7 @@ export class InsightsService {
     @Inject(CARD_SINK) private readonly cards: CardSink,
     private readonly counters: Counters,
     config: ConfigService<AppConfig, true>,
+    @Optional() @Inject(PUSH_GATE) private readonly gate?: PushGate,
   ) {
     this.knowledge = config.get('knowledge', { infer: true });
     this.cardDeadlineMs = config.get('assist', { infer: true }).cardDeadlineMs;
@@ -49,7 +51,16 @@ export class InsightsService {
     return cards;
   }
 
-  push(utterance: Utterance, cards: AssistCard[]): Observable<void> {
+  /** Pushes the cards the gate admits (all of them in single-pod mode); completes at once if none. */
+  push(utterance: Utterance, proposed: AssistCard[]): Observable<void> {
+    const gate = this.gate;
+    if (!gate) return this.pushAdmitted(utterance, proposed);
+    return defer(() => gate.admit(utterance.interactionId, proposed)).pipe(
+      switchMap((admitted) => (admitted.length === 0 ? of(undefined) : this.pushAdmitted(utterance, admitted))),
+    );
+  }
+
+  private pushAdmitted(utterance: Utterance, cards: AssistCard[]): Observable<void> {
     return this.cards.push(utterance.interactionId, cards).pipe(
       tap(() => {
         this.shown.remember(

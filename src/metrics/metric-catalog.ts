@@ -254,6 +254,15 @@ export const METRIC_CATALOG = {
   feedback_pending: gauge('Verdicts stored and not yet delivered'),
   feedback_oldest_pending_seconds: gauge('Age of the oldest undelivered verdict'),
   feedback_dead_lettered: gauge('Verdicts held in the dead-letter table'),
+  cluster_leader: gauge('1 while this replica holds the stream lease (cluster mode), 0 otherwise'),
+  cluster_lease_age_seconds: gauge('Seconds since this replica took the stream lease; 0 as a standby'),
+  cluster_nats_connected: gauge('1 while the connection to NATS is up (cluster mode)'),
+  cluster_takeovers: counter('Times this replica took the stream lease'),
+  cluster_leases_lost: counter('Times this replica lost the stream lease without handing it over'),
+  cluster_lease_failures: counter('Lease renewals or attempts that could not reach NATS'),
+  cluster_cards_not_pushed: counter('Cards cluster mode kept from the agent, by cause', {
+    cause: ['no-lease', 'claimed-before', 'claim-failed'],
+  }),
 } as const satisfies Record<string, MetricSpec>;
 
 type Catalog = typeof METRIC_CATALOG;

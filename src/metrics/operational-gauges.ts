@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnModuleInit, Optional } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
+import { StreamLease } from '../cluster/stream-lease.js';
+import { COORDINATION_STORE, type CoordinationStore } from '../cluster/coordination-store.js';
 import { Counters } from '../common/counters.js';
 import { VerdictLearning } from '../feedback/learning/verdict-learning.service.js';
 import { AgentSessions } from '../panel/agent-sessions.js';
@@ -34,6 +36,8 @@ export class OperationalGauges implements OnModuleInit {
     private readonly learning: VerdictLearning,
     @Optional() private readonly panels?: PanelHub,
     @Optional() private readonly sessions?: AgentSessions,
+    @Optional() private readonly lease?: StreamLease,
+    @Optional() @Inject(COORDINATION_STORE) private readonly coordination?: CoordinationStore,
   ) {}
 
   onModuleInit(): void {
@@ -56,5 +60,9 @@ export class OperationalGauges implements OnModuleInit {
     counters.registerGauge('panel_sessions', (set) => set(this.sessions?.size ?? 0));
     counters.registerGauge('token_valid', (set) => set(this.auth.status().valid ? 1 : 0));
     counters.registerGauge('token_expires_in_seconds', (set) => set(this.auth.status().expiresInSeconds));
+    // Cluster mode's; present at 0 in single-pod mode.
+    counters.registerGauge('cluster_leader', (set) => set(this.lease?.role === 'leader' ? 1 : 0));
+    counters.registerGauge('cluster_lease_age_seconds', (set) => set(this.lease?.heldForSeconds() ?? 0));
+    counters.registerGauge('cluster_nats_connected', (set) => set(this.coordination?.connected() ? 1 : 0));
   }
 }

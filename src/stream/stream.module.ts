@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { EVENT_SOURCE, type EventSource } from './event-source.js';
+import { StreamTerms } from './stream-terms.js';
 import { WebSocketConnector } from './websocket-connector.js';
 
 /** What happens in the calls, from the event source chosen in outside-systems.ts. */
@@ -9,7 +10,7 @@ export class StreamModule {
     return {
       module: StreamModule,
       global: true,
-      providers: [WebSocketConnector, source, { provide: EVENT_SOURCE, useExisting: source }],
+      providers: [WebSocketConnector, StreamTerms, source, { provide: EVENT_SOURCE, useExisting: source }],
       exports: [EVENT_SOURCE],
     };
   }

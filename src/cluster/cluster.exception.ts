@@ -1,0 +1,15 @@
+export enum ClusterErrorCode {
+  /** The lease or a claim could not be read or written (NATS unreachable, a timeout, JetStream refused). */
+  StoreFailed = 'CLUSTER_STORE_FAILED',
+}
+
+/** A failure of cluster mode's NATS side; the message never carries the server URL or its credentials. */
+export class ClusterException extends Error {
+  constructor(
+    readonly code: ClusterErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClusterException';
+  }
+}
