@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { AccessKeyTokenSource } from './auth/access-key/access-key.token-source.js';
 import { ClientCredentialsTokenSource } from './auth/client-credentials.token-source.js';
 import { LeaseGatedEventSource } from './cluster/lease-gated.event-source.js';
+import { VerdictQueuePublisher } from './cluster/verdict-queue.js';
 import type { TokenSource } from './auth/token-source.js';
 import type { AppConfig } from './config/app-config.js';
 import type { CardSinkName } from './config/panel-config.js';
@@ -35,7 +36,8 @@ export function outsideSystems(config: AppConfig): OutsideSystems {
     tokenSource: TOKEN_SOURCES[config.cxone.auth],
     knowledgeSource: KNOWLEDGE_SOURCES[config.knowledge.provider],
     cardSinks: config.panel.cardSinks.map((name) => CARD_SINKS[name]),
-    feedbackSink: CxoneTrainingSink,
+    // Cluster mode: verdicts go to the JetStream work queue; any replica delivers them (VerdictDelivery).
+    feedbackSink: config.cluster.enabled ? VerdictQueuePublisher : CxoneTrainingSink,
     // Cluster mode: read only by the replica holding the stream lease (docs/cluster.md).
     eventSource: config.cluster.enabled ? LeaseGatedEventSource : AgentAssistStreamSource,
   };

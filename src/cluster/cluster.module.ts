@@ -1,21 +1,28 @@
 import { Global, Module } from '@nestjs/common';
+import { CxoneTrainingSink } from '../feedback/cxone-training.sink.js';
 import { PUSH_GATE } from '../insights/push-gate.js';
 import { ClaimedPushGate } from './claimed-push.gate.js';
 import { COORDINATION_STORE } from './coordination-store.js';
+import { NatsClient } from './nats-client.js';
 import { NatsCoordinationStore } from './nats-coordination.store.js';
 import { StreamLease } from './stream-lease.js';
+import { VerdictDelivery } from './verdict-delivery.js';
 
 /**
- * Cluster mode (NATS_URL set): the stream lease, and the card claims. The stream itself is
- * LeaseGatedEventSource, picked in outside-systems.ts; the push gate goes in front of the card sinks.
+ * Cluster mode (NATS_URL set): the stream lease, the card claims and the verdict queue's delivery. The
+ * stream itself is LeaseGatedEventSource and the feedback sink VerdictQueuePublisher, both picked in
+ * outside-systems.ts; the push gate goes in front of the card sinks.
  */
 @Global()
 @Module({
   providers: [
+    NatsClient,
     { provide: COORDINATION_STORE, useClass: NatsCoordinationStore },
     StreamLease,
     { provide: PUSH_GATE, useClass: ClaimedPushGate },
+    CxoneTrainingSink,
+    VerdictDelivery,
   ],
-  exports: [COORDINATION_STORE, StreamLease, PUSH_GATE],
+  exports: [NatsClient, COORDINATION_STORE, StreamLease, PUSH_GATE],
 })
 export class ClusterModule {}

@@ -140,6 +140,21 @@ describe(StreamLease.name, () => {
     expect(sut.fence()).toBeGreaterThan(1);
   });
 
+  it('keeps the lease through a NATS outage shorter than its validity, renewing as soon as NATS is back', async () => {
+    sut.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const seen = roles(sut);
+    await vi.advanceTimersByTimeAsync(TTL_MS / 3); // renewed at 1 s: trusted until 3.5 s
+    store.up = false;
+    await vi.advanceTimersByTimeAsync(2100); // the renewal at 2 s and the one at 3 s fail
+    store.up = true; // at 3.1 s: the next regular renewal (4 s) would come too late
+    await vi.advanceTimersByTimeAsync(300);
+
+    await vi.advanceTimersByTimeAsync(2 * TTL_MS);
+    expect(seen).toEqual(['leader']);
+    expect(sut.fence()).toBe(1);
+  });
+
   it('stands by at once when the lease moved on to another holder', async () => {
     sut.start();
     await vi.advanceTimersByTimeAsync(0);

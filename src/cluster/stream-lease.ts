@@ -9,6 +9,9 @@ import { COORDINATION_STORE, type CoordinationStore } from './coordination-store
 
 export type LeaseRole = 'standby' | 'leader';
 
+/** While NATS is unreachable the lease is tried this often, so a leader renews as soon as NATS is back. */
+const RETRY_WHILE_FAILING_MS = 250;
+
 /**
  * One consumer of the tenant stream at a time: the replica holding the lease (a JetStream key-value entry
  * that expires CLUSTER_LEASE_TTL_MS after its last renewal). The leader renews every third of the TTL;
@@ -115,7 +118,8 @@ export class StreamLease implements OnApplicationShutdown {
       this.counters.count('cluster_lease_failures');
     } finally {
       this.ticking = false;
-      if (this.running) this.timer = setTimeout(() => void this.tick(), this.periodMs);
+      const next = this.failing ? Math.min(this.periodMs, RETRY_WHILE_FAILING_MS) : this.periodMs;
+      if (this.running) this.timer = setTimeout(() => void this.tick(), next);
     }
   }
 

@@ -13,9 +13,13 @@ import { idempotencyKey, toTrainingFeedback } from './training-feedback.js';
 /** Verdicts delivered at once; the training endpoint is not latency-critical. */
 const DELIVERY_BATCH = 8;
 /** Between delivery rounds of one verdict; a training endpoint down for hours is retried every 5 minutes. */
-const REDELIVERY_BACKOFF = { initialMs: 1000, maxMs: 5 * 60 * 1000 };
+export const REDELIVERY_BACKOFF = { initialMs: 1000, maxMs: 5 * 60 * 1000 };
 /** Refusals no retry can mend: the verdict goes to the dead-letter table. */
-const PERMANENT = new Set([CxoneApiErrorCode.Rejected, CxoneApiErrorCode.Forbidden, CxoneApiErrorCode.Unauthorized]);
+export const PERMANENT_REFUSALS = new Set([
+  CxoneApiErrorCode.Rejected,
+  CxoneApiErrorCode.Forbidden,
+  CxoneApiErrorCode.Unauthorized,
+]);
 
 export interface FeedbackStats extends FeedbackStoreStats {
   delivering: number;
@@ -141,7 +145,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
       this.logger.log({ msg: `Training feedback delivered: ${label}`, ...aboutVerdict(entry.feedback) });
     } catch (error) {
       const failure = error as Error;
-      if (failure instanceof CxoneApiException && PERMANENT.has(failure.code)) {
+      if (failure instanceof CxoneApiException && PERMANENT_REFUSALS.has(failure.code)) {
         this.store.deadLetter(entry.key, attempts, failure.message);
         this.counters.count('feedback_dead_letters');
         this.logger.error({

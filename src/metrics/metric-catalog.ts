@@ -263,6 +263,9 @@ export const METRIC_CATALOG = {
   cluster_cards_not_pushed: counter('Cards cluster mode kept from the agent, by cause', {
     cause: ['no-lease', 'claimed-before', 'claim-failed'],
   }),
+  cluster_verdict_deliveries: counter('Verdicts from the JetStream queue to the training endpoint, by outcome', {
+    outcome: ['delivered', 'retried', 'dead-lettered', 'malformed'],
+  }),
 } as const satisfies Record<string, MetricSpec>;
 
 type Catalog = typeof METRIC_CATALOG;
