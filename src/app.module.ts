@@ -38,7 +38,7 @@ export class AppModule {
         PipelineModule,
         HealthModule,
         MetricsModule,
-        ...(config.panel.enabled ? [PanelModule.forRoot(config.panel)] : []),
+        ...(config.panel.enabled ? [PanelModule.forRoot(config.panel, config.cluster.enabled)] : []),
         ...extra,
       ],
     };

@@ -12,6 +12,7 @@ import { ClusterErrorCode, ClusterException } from './cluster.exception.js';
 const MAX_REQUEST_MS = 2000;
 
 export interface Jet {
+  nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   kvm: Kvm;
@@ -89,7 +90,7 @@ export class NatsClient implements OnModuleInit, OnApplicationShutdown {
     const js = jetstream(connection, { timeout: MAX_REQUEST_MS });
     const jsm = await jetstreamManager(connection, { timeout: MAX_REQUEST_MS });
     this.logger.log(`Connected to NATS (${this.settings.servers.length} server(s)); cluster "${this.settings.name}"`);
-    return { js, jsm, kvm: new Kvm(js), name: this.settings.name };
+    return { nc: connection, js, jsm, kvm: new Kvm(js), name: this.settings.name };
   }
 
   private async followStatus(connection: NatsConnection): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ConfigService } from '@nestjs/config';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/app-config.js';
-import { AgentSessions } from './agent-sessions.js';
+import { AgentSessions, type SessionChange } from './agent-sessions.js';
 
 const config = { get: () => ({ sessionTtlMs: 60_000 }) } as unknown as ConfigService<AppConfig, true>;
 const agent = { agentId: '1001', name: 'Demo Agent', tenantId: 't-1' };
@@ -53,5 +53,31 @@ describe(AgentSessions.name, () => {
     expect(ended).toEqual(['stream 1']);
     sut.close(id);
     expect(ended).toEqual(['stream 1']);
+  });
+
+  it('shares sessions between replicas by the hash of the cookie: opened on one, found and closed on another', () => {
+    const replicaA = new AgentSessions(config);
+    const replicaB = new AgentSessions(config);
+    const changes: SessionChange[] = [];
+    replicaA.replicateTo((change) => changes.push(change));
+    replicaB.replicateTo((change) => changes.push(change));
+
+    const { id } = replicaA.open(agent);
+    expect(changes[0]!.key).not.toContain(id); // the cookie itself never leaves the replica
+    replicaB.applyReplicated(changes[0]!);
+    expect(replicaB.find(id)).toMatchObject(agent);
+
+    const ended = vi.fn();
+    replicaA.watch(id, ended);
+    replicaB.close(id);
+    replicaA.applyReplicated(changes[1]!);
+    expect(replicaA.find(id)).toBeUndefined();
+    expect(ended).toHaveBeenCalledTimes(1); // its open panels close on replica A too
+  });
+
+  it('ignores a shared session that has already expired', () => {
+    const sut = new AgentSessions(config);
+    sut.applyReplicated({ key: 'k', session: { ...agent, expiresAt: Date.now() - 1 } });
+    expect(sut.size).toBe(0);
   });
 });

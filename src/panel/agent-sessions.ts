@@ -13,6 +13,13 @@ export interface SignedInAgent {
 }
 
 export const SESSION_COOKIE = 'agent_panel_session';
+
+/** A session opened (`session` set) or closed, as the other replicas receive it (cluster mode). */
+export interface SessionChange {
+  /** The hash of the cookie's id, never the id. */
+  key: string;
+  session?: SignedInAgent;
+}
 /** Sessions held at most; the oldest go first (their agents sign in again). */
 const MAX_SESSIONS = 20_000;
 /** 256 bits of randomness, base64url: what a session cookie must look like before it is looked up. */
@@ -28,6 +35,7 @@ export class AgentSessions {
   private readonly sessions: LRUCache<string, SignedInAgent>;
   /** Per session, what to end when it is closed; an entry lives only while a stream of it is open. */
   private readonly watchers = new Map<string, Set<() => void>>();
+  private replicate?: (change: SessionChange) => void;
 
   constructor(config: ConfigService<AppConfig, true>) {
     this.ttlMs = config.get('panel', { infer: true }).sessionTtlMs;
@@ -42,11 +50,24 @@ export class AgentSessions {
     return this.ttlMs;
   }
 
+  /** Cluster mode: every session opened or closed here is handed to `replicate`, for the other replicas. */
+  replicateTo(replicate: (change: SessionChange) => void): void {
+    this.replicate = replicate;
+  }
+
+  /** A session another replica opened or closed. */
+  applyReplicated({ key, session }: SessionChange): void {
+    if (!session) return this.end(key);
+    if (session.expiresAt > Date.now()) this.sessions.set(key, session);
+  }
+
   /** Returns the cookie value of a new session. */
   open(agent: Omit<SignedInAgent, 'expiresAt'>): { id: string; session: SignedInAgent } {
     const id = randomBytes(32).toString('base64url');
     const session = { ...agent, expiresAt: Date.now() + this.ttlMs };
-    this.sessions.set(keyOf(id), session);
+    const key = keyOf(id);
+    this.sessions.set(key, session);
+    this.replicate?.({ key, session });
     return { id, session };
   }
 
@@ -66,6 +87,11 @@ export class AgentSessions {
   close(id: string | undefined): void {
     if (!id || !SESSION_ID.test(id)) return;
     const key = keyOf(id);
+    this.end(key);
+    this.replicate?.({ key });
+  }
+
+  private end(key: string): void {
     this.sessions.delete(key);
     const watchers = this.watchers.get(key);
     this.watchers.delete(key);

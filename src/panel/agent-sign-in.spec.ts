@@ -4,6 +4,7 @@ import { of } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
+import { LocalPendingSignIns } from './pending-sign-ins.js';
 import { AgentSignIn } from './agent-sign-in.js';
 import { PanelErrorCode } from './panel.exception.js';
 
@@ -28,7 +29,7 @@ function httpAnswering(tokenReply: { status: number; data: unknown }) {
 describe(AgentSignIn.name, () => {
   it('sends the agent to the issuer with PKCE (S256), a state and a nonce, coming back to the panel', async () => {
     const { http } = httpAnswering({ status: 400, data: {} });
-    const sut = new AgentSignIn(http, new Counters(), config);
+    const sut = new AgentSignIn(http, new Counters(), config, new LocalPendingSignIns());
     const url = new URL(await sut.start('https://assist.example.com', '/agent?contactId=1'));
     expect(`${url.origin}${url.pathname}`).toBe(DISCOVERY.authorization_endpoint);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
@@ -45,14 +46,14 @@ describe(AgentSignIn.name, () => {
 
   it('refuses a state it never issued without calling the token endpoint', async () => {
     const { http, request } = httpAnswering({ status: 400, data: {} });
-    const sut = new AgentSignIn(http, new Counters(), config);
+    const sut = new AgentSignIn(http, new Counters(), config, new LocalPendingSignIns());
     await expect(sut.finish('code', 'x'.repeat(43))).rejects.toMatchObject({ code: PanelErrorCode.UnknownState });
     expect(request).not.toHaveBeenCalled();
   });
 
   it('uses a state once: the second callback with it is refused before the code is tried again', async () => {
     const { http, request } = httpAnswering({ status: 400, data: { error: 'invalid_grant' } });
-    const sut = new AgentSignIn(http, new Counters(), config);
+    const sut = new AgentSignIn(http, new Counters(), config, new LocalPendingSignIns());
     const state = new URL(await sut.start('https://assist.example.com', '/agent')).searchParams.get('state')!;
     await expect(sut.finish('code', state)).rejects.toMatchObject({ code: PanelErrorCode.CodeRefused });
     const tokenCalls = request.mock.calls.filter(([options]) => options.url.endsWith('/auth/token')).length;
@@ -62,7 +63,7 @@ describe(AgentSignIn.name, () => {
 
   it('sends the code with its verifier and the raw Basic client credentials, and no secret in the form', async () => {
     const { http, request } = httpAnswering({ status: 400, data: {} });
-    const sut = new AgentSignIn(http, new Counters(), config);
+    const sut = new AgentSignIn(http, new Counters(), config, new LocalPendingSignIns());
     const url = new URL(await sut.start('https://assist.example.com', '/agent'));
     await sut.finish('the-code', url.searchParams.get('state')!).catch(() => undefined);
     const [options] = request.mock.calls.find(([o]) => o.url.endsWith('/auth/token'))! as unknown as [

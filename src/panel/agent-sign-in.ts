@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HttpService } from '@nestjs/axios';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuthErrorCode, AuthException } from '../auth/auth.exception.js';
 import { IdTokenVerifier } from '../auth/access-key/id-token-verifier.js';
@@ -11,21 +11,11 @@ import { clientAuthorization, requestGrant } from '../auth/access-key/token-gran
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
 import { PanelErrorCode, PanelException } from './panel.exception.js';
-import { boundedLru } from '../common/bounded-lru.js';
+import { PENDING_SIGN_INS, type PendingSignIn, type PendingSignIns } from './pending-sign-ins.js';
 
 /** Where the sign-in comes back to, after the panel's own path. */
 export const CALLBACK_PATH = '/agent/callback';
-/** A sign-in not finished within this long is forgotten (its callback is refused). */
-const PENDING_TTL_MS = 10 * 60 * 1000;
-const MAX_PENDING = 10_000;
 const STATE = /^[A-Za-z0-9_-]{43}$/;
-
-interface PendingSignIn {
-  verifier: string;
-  nonce: string;
-  redirectUri: string;
-  returnTo: string;
-}
 
 export interface AgentIdentity {
   agentId: string;
@@ -40,7 +30,6 @@ export interface AgentIdentity {
  */
 @Injectable()
 export class AgentSignIn {
-  private readonly pending = boundedLru<string, PendingSignIn>(MAX_PENDING, { ttl: PENDING_TTL_MS });
   private readonly verifier: IdTokenVerifier;
   private readonly cxone: AppConfig['cxone'];
   private readonly discovery: IssuerDiscovery;
@@ -49,6 +38,7 @@ export class AgentSignIn {
     private readonly http: HttpService,
     counters: Counters,
     config: ConfigService<AppConfig, true>,
+    @Inject(PENDING_SIGN_INS) private readonly pending: PendingSignIns,
   ) {
     this.cxone = config.get('cxone', { infer: true });
     this.verifier = new IdTokenVerifier(http, counters);
@@ -71,7 +61,7 @@ export class AgentSignIn {
       redirectUri: `${publicUrl}${CALLBACK_PATH}`,
       returnTo,
     };
-    this.pending.set(state, pending);
+    await this.pending.put(state, pending);
     const url = new URL(metadata.authorizationEndpoint);
     const params = {
       response_type: 'code',
@@ -89,12 +79,11 @@ export class AgentSignIn {
 
   /** Redeems the callback's code once; returns who signed in and where the panel was. */
   async finish(code: string, state: string): Promise<AgentIdentity & { returnTo: string }> {
-    const pending = STATE.test(state) ? this.pending.get(state) : undefined;
+    // Single use, whatever happens next: a replayed callback finds nothing.
+    const pending = STATE.test(state) ? await this.pending.take(state) : undefined;
     if (!pending) {
       throw new PanelException(PanelErrorCode.UnknownState, 'sign-in callback with an unknown or already used state');
     }
-    // Single use, whatever happens next: a replayed callback finds nothing.
-    this.pending.delete(state);
     const metadata = await this.metadata();
     const form = new URLSearchParams({
       grant_type: 'authorization_code',

@@ -108,4 +108,22 @@ describe(PanelHub.name, () => {
     unsubscribe();
     expect(sut.panels).toBe(0);
   });
+
+  it("relays its events to another replica's hub with the same ids, so a panel may reconnect anywhere", () => {
+    const leader = new PanelHub();
+    const standby = new PanelHub();
+    leader.relayTo((relayed) => standby.applyRelayed(relayed));
+    const onStandby = recorder();
+    standby.subscribe('c-1', undefined, onStandby.subscriber);
+
+    leader.publishCards('c-1', [card('kb-1')]);
+    leader.publishCards('c-1', [card('kb-2')]);
+    expect(onStandby.events.map((e) => JSON.parse(e.data).cards[0].id)).toEqual(['kb-1', 'kb-2']);
+    expect(standby.hasCard('c-1', 'kb-2')).toBe(true); // a verdict on it is accepted there
+
+    const [first] = onStandby.events;
+    const resumed = recorder();
+    standby.subscribe('c-1', first!.id, resumed.subscriber); // Last-Event-ID from the leader's numbering
+    expect(resumed.events.map((e) => e.id)).toEqual([onStandby.events[1]!.id]);
+  });
 });

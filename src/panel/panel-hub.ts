@@ -34,6 +34,12 @@ const MAX_CONTACTS = 20_000;
 const CONTACT_IDLE_MS = 2 * 60 * 60 * 1000;
 const MAX_CARD_IDS_PER_CONTACT = 500;
 
+/** A hub's event as the other replicas' hubs receive it (cluster mode). */
+export interface RelayedPanelEvent {
+  contactId: string;
+  event: PanelEvent;
+}
+
 interface ContactLog {
   events: PanelEvent[];
   /** Cards pushed to this contact: a verdict may only name one of them. */
@@ -51,6 +57,7 @@ export class PanelHub {
   private readonly epoch = Date.now().toString(36);
   private sequence = 0;
   private openPanels = 0;
+  private relay?: (relayed: RelayedPanelEvent) => void;
   private readonly contacts = new LRUCache<string, ContactLog>({
     max: MAX_CONTACTS,
     ttl: CONTACT_IDLE_MS,
@@ -69,12 +76,22 @@ export class PanelHub {
     return this.contacts.size;
   }
 
+  /** Cluster mode: every event this hub makes is handed to `relay` too, for the other replicas' hubs. */
+  relayTo(relay: (relayed: RelayedPanelEvent) => void): void {
+    this.relay = relay;
+  }
+
+  /** An event another replica's hub made: kept and sent to the panels here as if made here, same id. */
+  applyRelayed({ contactId, event }: RelayedPanelEvent): void {
+    const log = event.type === 'ended' ? this.contacts.get(contactId) : this.logOf(contactId);
+    if (!log) return;
+    if (event.type === 'cards') for (const id of cardIdsIn(event.data)) this.rememberCard(log, id);
+    this.deliver(contactId, log, event);
+  }
+
   publishCards(contactId: string, cards: readonly AssistCard[]): void {
     const log = this.logOf(contactId);
-    for (const card of cards) {
-      if (log.cardIds.size >= MAX_CARD_IDS_PER_CONTACT) log.cardIds.delete(log.cardIds.values().next().value!);
-      log.cardIds.add(card.id);
-    }
+    for (const card of cards) this.rememberCard(log, card.id);
     const view: CardView[] = cards.map(({ id, title, priority, score, snippet, citation }) => ({
       id,
       title,
@@ -131,6 +148,16 @@ export class PanelHub {
 
   private publish(contactId: string, log: ContactLog, type: PanelEventType, payload: object): void {
     const event: PanelEvent = { id: `${this.epoch}-${++this.sequence}`, type, data: JSON.stringify(payload) };
+    this.deliver(contactId, log, event);
+    this.relay?.({ contactId, event });
+  }
+
+  private rememberCard(log: ContactLog, cardId: string): void {
+    if (log.cardIds.size >= MAX_CARD_IDS_PER_CONTACT) log.cardIds.delete(log.cardIds.values().next().value!);
+    log.cardIds.add(cardId);
+  }
+
+  private deliver(contactId: string, log: ContactLog, event: PanelEvent): void {
     log.events.push(event);
     if (log.events.length > REPLAY_EVENTS_PER_CONTACT) log.events.shift();
     for (const subscriber of log.subscribers) {
@@ -150,5 +177,15 @@ export class PanelHub {
       this.contacts.set(contactId, log);
     }
     return log;
+  }
+}
+
+function cardIdsIn(data: string): string[] {
+  try {
+    const { cards } = JSON.parse(data) as { cards?: unknown };
+    if (!Array.isArray(cards)) return [];
+    return cards.flatMap((card: { id?: unknown }) => (typeof card?.id === 'string' ? [card.id] : []));
+  } catch {
+    return [];
   }
 }

@@ -1,11 +1,14 @@
 import { HttpModule } from '@nestjs/axios';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { PanelReplication } from '../cluster/panel-replication.js';
+import { SharedPendingSignIns } from '../cluster/shared-pending-sign-ins.js';
 import type { PanelConfig } from '../config/panel-config.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AgentSignIn } from './agent-sign-in.js';
 import { ActiveContactsOwners, AnyAgentOwners, CONTACT_OWNERS } from './contact-owners.js';
 import { PanelAccess } from './panel-access.js';
 import { PanelHub } from './panel-hub.js';
+import { LocalPendingSignIns, PENDING_SIGN_INS } from './pending-sign-ins.js';
 import { PanelController } from './panel.controller.js';
 import { SignInController } from './sign-in.controller.js';
 
@@ -15,7 +18,8 @@ import { SignInController } from './sign-in.controller.js';
  */
 @Module({})
 export class PanelModule {
-  static forRoot(panel: PanelConfig): DynamicModule {
+  /** `clustered`: panels on any replica (the cards and sessions shared over NATS). */
+  static forRoot(panel: PanelConfig, clustered = false): DynamicModule {
     const owners = panel.contactOwners === 'active-contacts' ? ActiveContactsOwners : AnyAgentOwners;
     return {
       module: PanelModule,
@@ -29,6 +33,8 @@ export class PanelModule {
         PanelAccess,
         owners,
         { provide: CONTACT_OWNERS, useExisting: owners },
+        { provide: PENDING_SIGN_INS, useClass: clustered ? SharedPendingSignIns : LocalPendingSignIns },
+        ...(clustered ? [PanelReplication] : []),
       ],
       exports: [PanelHub, AgentSessions],
     };
