@@ -66,21 +66,21 @@ if (measuring) {
   results.command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
 }
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
+const turnsPerCall = Number(args['turns-per-call']);
+/** The load every load-shaped mode plays: only the conversations, the turn shape and the process differ. */
+const loadSettings = () => ({
+  durationS: Number(args.duration),
+  warmupS: Number(args.warmup),
+  latencyMs: Number(args.latency),
+  script: buildScript({ turnsPerCall }),
+  turnsPerCall,
+});
 
 if (modes.includes('load')) {
-  const turnsPerCall = Number(args['turns-per-call']);
-  const script = buildScript({ turnsPerCall });
+  const load = loadSettings();
   for (const conversations of args.levels.split(',').map(Number)) {
     process.stdout.write(`load: ${conversations} conversations, ${args.duration} s... `);
-    const r = await runLoadLevel({
-      conversations,
-      durationS: Number(args.duration),
-      warmupS: Number(args.warmup),
-      latencyMs: Number(args.latency),
-      script,
-      cpuProfDir,
-      turnsPerCall,
-    });
+    const r = await runLoadLevel({ ...load, conversations, cpuProfDir });
     r.simLatencyMs = Number(args.latency);
     delete r.serviceLogTail;
     results.load[conversations] = r;
@@ -96,8 +96,7 @@ if (modes.includes('load')) {
 // The service beside the plain-Node reference (bench/reference), same load, one after the other, both
 // turn shapes: the ratios are the targets of the performance issue.
 if (modes.includes('compare')) {
-  const turnsPerCall = Number(args['turns-per-call']);
-  const script = buildScript({ turnsPerCall });
+  const load = loadSettings();
   results.compare = {};
   for (const shape of ['turn-end', 'silence']) {
     for (const conversations of args['compare-levels'].split(',').map(Number)) {
@@ -108,12 +107,8 @@ if (modes.includes('compare')) {
       ]) {
         process.stdout.write(`compare: ${impl}, ${shape} shape, ${conversations} conversations... `);
         const r = await runLoadLevel({
+          ...load,
           conversations,
-          durationS: Number(args.duration),
-          warmupS: Number(args.warmup),
-          latencyMs: Number(args.latency),
-          script,
-          turnsPerCall,
           shape,
           main,
           cpuProfDir: impl === 'service' ? cpuProfDir : undefined,

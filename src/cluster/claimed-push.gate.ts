@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Counters } from '../common/counters.js';
+import { keyDigest } from '../common/key-digest.js';
 import type { AssistCard } from '../domain/card.js';
 import type { PushGate } from '../insights/push-gate.js';
 import { COORDINATION_STORE, type CoordinationStore } from './coordination-store.js';
@@ -56,8 +56,5 @@ export class ClaimedPushGate implements PushGate {
 /** Key-value keys allow few characters and the ids are the tenant's: a digest of both, base64url. */
 export function claimKey(interactionId: string, cardId: string): string {
   // JSON keeps the pair unambiguous whatever characters the ids hold.
-  return createHash('sha256')
-    .update(JSON.stringify([interactionId, cardId]))
-    .digest('base64url')
-    .slice(0, 32);
+  return keyDigest(JSON.stringify([interactionId, cardId]), 32);
 }

@@ -112,3 +112,9 @@ export function describeNatsError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\b(nats|tls|wss?):\/\/\S+/gi, '$1://…');
 }
+
+/** A conditional write that lost its race: the key's revision moved on (JetStream's wrong-last-sequence). */
+export function isRevisionConflict(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 10071 || code === 10164 || (typeof message === 'string' && /wrong last sequence/i.test(message));
+}

@@ -5,7 +5,7 @@ import { Subject } from 'rxjs';
 import type { AppConfig } from '../config/app-config.js';
 import { ClusterErrorCode, ClusterException } from './cluster.exception.js';
 import type { CoordinationStore } from './coordination-store.js';
-import { describeNatsError, NatsClient } from './nats-client.js';
+import { describeNatsError, isRevisionConflict, NatsClient } from './nats-client.js';
 
 const LEASE_KEY = 'stream';
 /** A card is claimed for longer than any call lasts. */
@@ -83,7 +83,7 @@ export class NatsCoordinationStore implements CoordinationStore, OnApplicationSh
     try {
       return await this.nats.track(write());
     } catch (error) {
-      if (isConflict(error)) return undefined;
+      if (isRevisionConflict(error)) return undefined;
       throw new ClusterException(ClusterErrorCode.StoreFailed, describeNatsError(error));
     }
   }
@@ -99,9 +99,4 @@ export class NatsCoordinationStore implements CoordinationStore, OnApplicationSh
       if (!this.nats.closingDown) this.logger.warn(`Lease watch ended: ${describeNatsError(error)}`);
     }
   }
-}
-
-function isConflict(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 10071 || code === 10164 || (typeof message === 'string' && /wrong last sequence/i.test(message));
 }

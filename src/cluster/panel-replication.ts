@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { KvWatchInclude } from '@nats-io/kv';
+import { keyDigest } from '../common/key-digest.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AgentSessions, type SessionChange, type SignedInAgent } from '../panel/agent-sessions.js';
 import { PanelHub, type RelayedPanelEvent } from '../panel/panel-hub.js';
@@ -47,7 +47,7 @@ export class PanelReplication implements OnApplicationBootstrap {
   private relayEvents({ nc, name }: Jet): void {
     const origin = this.lease.holder;
     this.hub.relayTo((relayed) => {
-      const subject = `${name}.panel.${createHash('sha256').update(relayed.contactId).digest('base64url').slice(0, 32)}`;
+      const subject = `${name}.panel.${keyDigest(relayed.contactId, 32)}`;
       // Core NATS: a panel on another replica that misses it gets it from the replay of the next one.
       if (this.nats.connected()) nc.publish(subject, encoder.encode(JSON.stringify({ origin, ...relayed })));
     });

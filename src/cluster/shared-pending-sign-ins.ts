@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { KV } from '@nats-io/kv';
 import {
@@ -7,7 +6,8 @@ import {
   type PendingSignIn,
   type PendingSignIns,
 } from '../panel/pending-sign-ins.js';
-import { describeNatsError, NatsClient } from './nats-client.js';
+import { keyDigest } from '../common/key-digest.js';
+import { describeNatsError, isRevisionConflict, NatsClient } from './nats-client.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,7 +29,7 @@ export class SharedPendingSignIns implements PendingSignIns {
   async put(state: string, pending: PendingSignIn): Promise<void> {
     await this.local.put(state, pending);
     try {
-      await (await this.shared()).put(keyOf(state), encoder.encode(JSON.stringify(pending)));
+      await (await this.shared()).put(keyDigest(state), encoder.encode(JSON.stringify(pending)));
     } catch (error) {
       this.logger.warn(`Sign-in not shared (its callback must come back here): ${describeNatsError(error)}`);
     }
@@ -43,13 +43,15 @@ export class SharedPendingSignIns implements PendingSignIns {
     } catch {
       return mine;
     }
-    const key = keyOf(state);
+    const key = keyDigest(state);
     const entry = await bucket.get(key).catch(() => null);
     if (!entry || entry.operation !== 'PUT') return entry ? undefined : mine;
     try {
       await bucket.delete(key, { previousSeq: entry.revision });
-    } catch {
-      return undefined; // another replica took it first
+    } catch (error) {
+      // Refused either way: another replica took it first, or single use cannot be proven.
+      if (!isRevisionConflict(error)) this.logger.warn(`Sign-in refused, NATS failed: ${describeNatsError(error)}`);
+      return undefined;
     }
     return mine ?? (JSON.parse(decoder.decode(entry.value)) as PendingSignIn);
   }
@@ -62,8 +64,4 @@ export class SharedPendingSignIns implements PendingSignIns {
       throw error;
     });
   }
-}
-
-function keyOf(state: string): string {
-  return createHash('sha256').update(state).digest('base64url');
 }

@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config/app-config.js';
 import { boundedLru } from '../common/bounded-lru.js';
+import { keyDigest } from '../common/key-digest.js';
 
 export interface SignedInAgent {
   agentId: string;
@@ -65,7 +66,7 @@ export class AgentSessions {
   open(agent: Omit<SignedInAgent, 'expiresAt'>): { id: string; session: SignedInAgent } {
     const id = randomBytes(32).toString('base64url');
     const session = { ...agent, expiresAt: Date.now() + this.ttlMs };
-    const key = keyOf(id);
+    const key = keyDigest(id);
     this.sessions.set(key, session);
     this.replicate?.({ key, session });
     return { id, session };
@@ -74,7 +75,7 @@ export class AgentSessions {
   /** The agent of a live session, or undefined (unknown, forged, malformed or expired: all alike). */
   find(id: string | undefined): SignedInAgent | undefined {
     if (!id || !SESSION_ID.test(id)) return undefined;
-    const key = keyOf(id);
+    const key = keyDigest(id);
     const session = this.sessions.get(key);
     if (!session) return undefined;
     if (session.expiresAt <= Date.now()) {
@@ -86,7 +87,7 @@ export class AgentSessions {
 
   close(id: string | undefined): void {
     if (!id || !SESSION_ID.test(id)) return;
-    const key = keyOf(id);
+    const key = keyDigest(id);
     this.end(key);
     this.replicate?.({ key });
   }
@@ -100,7 +101,7 @@ export class AgentSessions {
 
   /** Calls `ended` when the session is closed (sign-out): its open event streams end with it. */
   watch(id: string, ended: () => void): () => void {
-    const key = keyOf(id);
+    const key = keyDigest(id);
     let watchers = this.watchers.get(key);
     if (!watchers) this.watchers.set(key, (watchers = new Set()));
     watchers.add(ended);
@@ -109,8 +110,4 @@ export class AgentSessions {
       if (watchers.size === 0 && this.watchers.get(key) === watchers) this.watchers.delete(key);
     };
   }
-}
-
-function keyOf(id: string): string {
-  return createHash('sha256').update(id).digest('base64url');
 }
