@@ -4,7 +4,9 @@ import type { FrameLimits } from './stream-frame.types.js';
 import { SPEAKERS, type StreamEventType } from '../domain/events.js';
 
 /**
- * class-validator DTOs for the frames of the CXone Agent Assist stream (see shared CONTRACT.md).
+ * class-validator DTOs for the frames of the CXone Agent Assist stream (see shared CONTRACT.md): the
+ * declaration of the field rules. The parser checks frames with `stream-frame.rules.ts`, the same rules
+ * written out for the hot path; its spec holds the two to identical verdicts on generated frames.
  *
  * The maximum lengths of ids and transcript text are configurable (`FrameLimits`), and decorators take
  * constants, so the classes are built by a factory: once per distinct pair of limits, never per frame.
