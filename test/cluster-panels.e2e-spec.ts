@@ -1,10 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CxoneSimulator } from '../src/simulator/index.js';
 import { PanelStream, signInAs } from './support/agent-panel-client.js';
 import { AppProcess, freePort, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
 import { fragment, turnEnd } from './support/events.js';
 import { NatsServer, natsServerAvailable } from './support/nats-server.js';
+import { metric, metricSum } from './support/probes.js';
+
+const CLI = fileURLToPath(new URL('../dist/feedback/learning/learning-cli.js', import.meta.url));
+const LEARNED = 'agent_assist_learned_cases';
+const CONTACT_POLLS = 'agent_assist_cxone_requests_total{operation="active-contacts"';
 
 const DEMO_AGENT = '1001';
 
@@ -14,6 +21,8 @@ describe('cluster mode: agent panels on any replica (real NATS JetStream)', () =
   const simulator = new CxoneSimulator({ clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET });
   const replicas: AppProcess[] = [];
   let publicUrl = '';
+  let cluster = '';
+  let replicaEnv: (port: number) => Record<string, string>;
 
   const role = async (replica: AppProcess) => (await replica.getJson('/health/ready')).body.info?.cluster?.role;
 
@@ -23,12 +32,12 @@ describe('cluster mode: agent panels on any replica (real NATS JetStream)', () =
     }
     await nats.start();
     await simulator.start();
-    const cluster = `e2e-panels-${randomBytes(3).toString('hex')}`;
+    cluster = `e2e-panels-${randomBytes(3).toString('hex')}`;
     const ports = [await freePort(), await freePort()];
     // One public address for both, as behind a load balancer: the callback lands on replica 0.
     publicUrl = `http://127.0.0.1:${ports[0]}`;
-    for (const port of ports) {
-      const env = tenantEnv(simulator, {
+    replicaEnv = (port) =>
+      tenantEnv(simulator, {
         PORT: String(port),
         NATS_URL: nats.url,
         CLUSTER_NAME: cluster,
@@ -37,8 +46,7 @@ describe('cluster mode: agent panels on any replica (real NATS JetStream)', () =
         CXONE_ISSUER: simulator.issuer,
         PANEL_CONTACTS_POLL_MS: '500',
       });
-      replicas.push(await new AppProcess(env).start());
-    }
+    for (const port of ports) replicas.push(await new AppProcess(replicaEnv(port)).start());
     await Promise.all(replicas.map((replica) => replica.waitForReady(30_000)));
     await simulator.waitFor(async () => (await Promise.all(replicas.map(role))).includes('leader'), 10_000, 'a leader');
   }, 60_000);
@@ -72,6 +80,9 @@ describe('cluster mode: agent panels on any replica (real NATS JetStream)', () =
         `the session and contact known on port ${replica.port}`,
       );
     }
+    // The contact-to-agent map is one for the cluster: the leader polls CXone, the standby reads NATS.
+    expect(await metricSum(leader, CONTACT_POLLS)).toBeGreaterThan(0);
+    expect(await metricSum(standby, CONTACT_POLLS)).toBe(0);
     const onStandby = await new PanelStream(`${standby.baseUrl}/agent/events?contactId=${contactId}`, {
       cookie,
     }).open();
@@ -99,4 +110,31 @@ describe('cluster mode: agent panels on any replica (real NATS JetStream)', () =
     onStandby.close();
     onLeader.close();
   }, 60_000);
+
+  // Follows the test above: the verdict it took on the standby is the lesson here.
+  it('learns that verdict on every replica, a replica started afterwards too, and forgets it on a cluster-wide reset', async () => {
+    const learnedEverywhere = (apps: AppProcess[], cases: number) => async () =>
+      (await Promise.all(apps.map((app) => metric(app, LEARNED)))).every((value) => value === cases);
+    await simulator.waitFor(learnedEverywhere(replicas, 1), 10_000, 'the verdict learned on both replicas');
+
+    const late = await new AppProcess(replicaEnv(await freePort())).start();
+    replicas.push(late);
+    await late.waitForReady(30_000);
+    await simulator.waitFor(learnedEverywhere([late], 1), 10_000, 'the lesson replayed on a new replica');
+
+    const reset = spawnSync(process.execPath, [CLI, 'reset', '--yes'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        IGNORE_ENV_FILE: 'true',
+        FEEDBACK_STORE_PATH: late.storePath,
+        NATS_URL: nats.url,
+        CLUSTER_NAME: cluster,
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(reset.stderr).toBe('');
+    expect(reset.stdout).toMatch(new RegExp(`reset \\(everything learned\\) logged for cluster "${cluster}"`));
+    await simulator.waitFor(learnedEverywhere(replicas, 0), 10_000, 'the reset applied on every replica');
+  }, 90_000);
 });

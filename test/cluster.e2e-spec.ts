@@ -4,6 +4,7 @@ import { CxoneSimulator } from '../src/simulator/index.js';
 import { AppProcess, sleep, TEST_CLIENT_ID, TEST_CLIENT_SECRET, tenantEnv } from './support/app-process.js';
 import { cardsFor, ended, fragment, turnEnd, verdict } from './support/events.js';
 import { NatsServer, natsServerAvailable } from './support/nats-server.js';
+import { metric } from './support/probes.js';
 
 const LEASE_TTL_MS = 3000;
 const NOT_PUSHED = (cause: string) => `agent_assist_cluster_cards_not_pushed_total{cause="${cause}"}`;
@@ -74,12 +75,6 @@ async function readiness(replica: AppProcess): Promise<{ status: number; role?: 
   } catch {
     return { status: 0 };
   }
-}
-
-async function metric(replica: AppProcess, series: string): Promise<number> {
-  const text = await (await fetch(`${replica.baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
 }
 
 /** Polls until `probe` resolves truthy; returns how long it took. */

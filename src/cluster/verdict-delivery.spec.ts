@@ -69,6 +69,7 @@ describe(VerdictDelivery.name, () => {
     expect(taken.ack).toHaveBeenCalledTimes(1);
     expect(taken.nak).not.toHaveBeenCalled();
     expect(counters.get('cluster_verdict_deliveries{outcome="delivered"}')).toBe(1);
+    expect(counters.get('feedback_delivered')).toBe(1);
   });
 
   it('hands a verdict back with a growing delay while the endpoint fails, never acknowledging it', async () => {

@@ -82,6 +82,7 @@ export class VerdictDelivery implements OnApplicationBootstrap, OnApplicationShu
       await lastValueFrom(this.training.send(verdict.feedback, verdict.idempotencyKey), { defaultValue: undefined });
       message.ack();
       this.counters.count('cluster_verdict_deliveries', { outcome: 'delivered' });
+      this.counters.count('feedback_delivered');
       this.logger.log({ msg: 'Training feedback delivered from the cluster queue', ...about });
     } catch (error) {
       if (error instanceof CxoneApiException && PERMANENT_REFUSALS.has(error.code)) {

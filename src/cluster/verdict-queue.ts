@@ -61,7 +61,7 @@ export async function ensureVerdictStreams(jsm: JetStreamManager, name: string):
 }
 
 /** Creating what exists with the same settings is fine; one that differs is kept as the operator set it. */
-async function addOrKeep(add: () => Promise<unknown>): Promise<void> {
+export async function addOrKeep(add: () => Promise<unknown>): Promise<void> {
   try {
     await add();
   } catch (error) {
@@ -77,6 +77,7 @@ async function addOrKeep(add: () => Promise<unknown>): Promise<void> {
  */
 @Injectable()
 export class VerdictQueuePublisher implements FeedbackSink {
+  readonly queues = true;
   private ensured?: Promise<void>;
 
   constructor(private readonly nats: NatsClient) {}

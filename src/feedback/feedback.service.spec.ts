@@ -37,11 +37,12 @@ describe(FeedbackService.name, () => {
   let counters: Counters;
   let sut: FeedbackService;
 
-  const start = (maxPending = 1000) => {
+  const start = (maxPending = 1000, queues = false) => {
     database = new FeedbackDatabase(config(directory, maxPending));
     store = new FeedbackStore(database);
     counters = new Counters();
-    sut = new FeedbackService(store, { send } as unknown as FeedbackSink, counters, config(directory, maxPending));
+    const sink = { send, queues } as unknown as FeedbackSink;
+    sut = new FeedbackService(store, sink, counters, config(directory, maxPending));
     sut.onApplicationBootstrap();
   };
   const stop = async () => {
@@ -75,6 +76,16 @@ describe(FeedbackService.name, () => {
     expect(calls[0][1]).not.toBe(calls[1][1]);
     expect(Number.isNaN(Date.parse(calls[0][0].timestamp))).toBe(false);
     expect(sut.stats()).toMatchObject({ pending: 0, deadLetters: 0 });
+  });
+
+  it('counts a verdict handed to a queue (cluster mode) as queued, not as delivered', async () => {
+    start(1000, true);
+    sut.record(accepted('kb-1'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(counters.get('feedback_queued')).toBe(1);
+    expect(counters.get('feedback_delivered')).toBe(0);
+    expect(sut.stats().pending).toBe(0);
   });
 
   it('stores the same verdict once, even after it was delivered', async () => {

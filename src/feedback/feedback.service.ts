@@ -141,8 +141,13 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     try {
       await lastValueFrom(this.training.send(entry.feedback, entry.key), { defaultValue: undefined });
       this.store.markDelivered(entry.key);
-      this.counters.count('feedback_delivered');
-      this.logger.log({ msg: `Training feedback delivered: ${label}`, ...aboutVerdict(entry.feedback) });
+      if (this.training.queues) {
+        this.counters.count('feedback_queued');
+        this.logger.log({ msg: `Training feedback queued for the cluster: ${label}`, ...aboutVerdict(entry.feedback) });
+      } else {
+        this.counters.count('feedback_delivered');
+        this.logger.log({ msg: `Training feedback delivered: ${label}`, ...aboutVerdict(entry.feedback) });
+      }
     } catch (error) {
       const failure = error as Error;
       if (failure instanceof CxoneApiException && PERMANENT_REFUSALS.has(failure.code)) {

@@ -238,7 +238,8 @@ export const METRIC_CATALOG = {
   panel_sessions: gauge('Agent panel sessions held now'),
   // training feedback
   feedback_stored: counter('Verdicts written to the durable feedback store'),
-  feedback_delivered: counter('Verdicts delivered to the training endpoint'),
+  feedback_delivered: counter('Verdicts delivered to the training endpoint (in cluster mode, by whichever replica)'),
+  feedback_queued: counter("Verdicts handed from this replica's store to the cluster's JetStream queue (cluster mode)"),
   feedback_dead_letters: counter('Verdicts refused for good and moved to dead letters'),
   feedback_redeliveries: counter('Verdict deliveries rescheduled after a failure'),
   feedback_duplicates: counter('Duplicate verdicts ignored'),
@@ -262,6 +263,9 @@ export const METRIC_CATALOG = {
   cluster_lease_failures: counter('Lease renewals or attempts that could not reach NATS'),
   cluster_cards_not_pushed: counter('Cards cluster mode kept from the agent, by cause', {
     cause: ['no-lease', 'claimed-before', 'claim-failed'],
+  }),
+  cluster_lesson_failures: counter("Steps of the cluster's shared learning that failed, by step", {
+    step: ['publish', 'follow', 'note', 'question', 'malformed'],
   }),
   cluster_verdict_deliveries: counter('Verdicts from the JetStream queue to the training endpoint, by outcome', {
     outcome: ['delivered', 'retried', 'dead-lettered', 'malformed'],

@@ -74,4 +74,44 @@ describe(ActiveContactsOwners.name, () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect(call).toHaveBeenCalledTimes(3);
   });
+
+  it('in cluster mode polls only while it leads, shares what changed, and takes in what others shared', async () => {
+    let leading = false;
+    const share = vi.fn().mockResolvedValue(true);
+    sut.shareWith({ polls: () => leading, share });
+
+    await sut.pollNow();
+    expect(call).not.toHaveBeenCalled();
+    sut.applyShared('c-1', '1001');
+    sut.applyShared('<x>', '1002'); // checked as if read from CXone
+    expect(sut.access('1001', 'c-1')).toBe('allowed');
+    expect(sut.contactsKnown).toBe(1);
+
+    leading = true;
+    call.mockReturnValue(
+      of({
+        activeContacts: [
+          { contactId: 'c-1', agentId: '1001' },
+          { contactId: 'c-2', agentId: '1002' },
+        ],
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(call).toHaveBeenCalledTimes(1);
+    expect(share).toHaveBeenCalledExactlyOnceWith([{ contactId: 'c-2', agentId: '1002' }]);
+  });
+
+  it('shares every contact again at the next poll when sharing failed', async () => {
+    const share = vi.fn().mockResolvedValueOnce(false).mockResolvedValue(true);
+    sut.shareWith({ polls: () => true, share });
+    call.mockReturnValue(
+      of({ lastPollTime: '2026-12-01T10:00:00.000Z', activeContacts: [{ contactId: 'c-1', agentId: '1001' }] }),
+    );
+
+    await sut.pollNow();
+    await vi.advanceTimersByTimeAsync(2000);
+
+    expect(call.mock.calls[1]![0].params).toEqual({});
+    expect(share).toHaveBeenNthCalledWith(2, [{ contactId: 'c-1', agentId: '1001' }]);
+  });
 });

@@ -30,6 +30,21 @@ export class AnyAgentOwners implements ContactOwners {
   }
 }
 
+/**
+ * Cluster mode: one replica polls CXone (`polls()`, the leader) and shares what changed; every replica
+ * takes in what was shared (`applyShared`), so the map is one for all and CXone is polled once.
+ */
+export interface OwnersSharing {
+  polls(): boolean;
+  /** Resolves false when not all were shared: the next poll then reads and shares every contact. */
+  share(changed: readonly ContactOwner[]): Promise<boolean>;
+}
+
+export interface ContactOwner {
+  contactId: string;
+  agentId: string;
+}
+
 const MAX_CONTACTS = 100_000;
 /** An agent may still judge the cards of a contact that ended this long ago. */
 const OWNER_MEMORY_MS = 12 * 60 * 60 * 1000;
@@ -49,6 +64,8 @@ export class ActiveContactsOwners implements ContactOwners, OnApplicationBootstr
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private failures = 0;
+  private sharing?: OwnersSharing;
+  private shareAll = false;
 
   constructor(
     private readonly api: CxoneApiClient,
@@ -68,6 +85,17 @@ export class ActiveContactsOwners implements ContactOwners, OnApplicationBootstr
     return this.owners.size;
   }
 
+  shareWith(sharing: OwnersSharing): void {
+    this.sharing = sharing;
+  }
+
+  /** An owner another replica read from CXone; ids are checked as if read here. */
+  applyShared(contactId: unknown, agentId: unknown): void {
+    const contact = idOf(contactId);
+    const agent = idOf(agentId);
+    if (contact !== undefined && agent !== undefined) this.owners.set(contact, agent);
+  }
+
   onApplicationBootstrap(): void {
     void this.pollNow();
   }
@@ -80,6 +108,7 @@ export class ActiveContactsOwners implements ContactOwners, OnApplicationBootstr
   /** One poll, then the next one PANEL_CONTACTS_POLL_MS later, whatever the outcome. */
   async pollNow(): Promise<void> {
     clearTimeout(this.timer);
+    if (this.sharing && !this.sharing.polls()) return this.scheduleNext();
     try {
       const reply = await firstValueFrom(
         this.api.call<unknown>({
@@ -102,6 +131,15 @@ export class ActiveContactsOwners implements ContactOwners, OnApplicationBootstr
         this.logger.warn(`Active contacts unavailable (${(error as Error).message}); panels keep the owners known`);
       }
     }
+    this.scheduleNext();
+  }
+
+  private reshare(): void {
+    this.shareAll = true;
+    this.updatedSince = undefined;
+  }
+
+  private scheduleNext(): void {
     if (!this.stopped) this.timer = setTimeout(() => void this.pollNow(), this.panel.contactsPollMs);
   }
 
@@ -109,15 +147,19 @@ export class ActiveContactsOwners implements ContactOwners, OnApplicationBootstr
     const body = typeof reply === 'object' && reply !== null ? (reply as Record<string, unknown>) : {};
     const contacts = Array.isArray(body.activeContacts) ? body.activeContacts : [];
     let read = 0;
+    const changed: ContactOwner[] = [];
     for (const contact of contacts.slice(0, MAX_CONTACTS_PER_POLL)) {
       const entry = typeof contact === 'object' && contact !== null ? (contact as Record<string, unknown>) : {};
       const contactId = idOf(entry.contactId);
       const agentId = idOf(entry.agentId);
       if (contactId === undefined || agentId === undefined) continue;
+      if (this.shareAll || this.owners.get(contactId) !== agentId) changed.push({ contactId, agentId });
       this.owners.set(contactId, agentId);
       read++;
     }
     this.counters.count('panel_contact_owners_read', read);
+    this.shareAll = false;
+    if (changed.length > 0 && this.sharing) void this.sharing.share(changed).then((shared) => shared || this.reshare());
     const pollTime = body.lastPollTime;
     if (typeof pollTime === 'string' && pollTime.length <= 40 && !Number.isNaN(Date.parse(pollTime))) {
       this.updatedSince = pollTime;

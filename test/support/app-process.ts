@@ -46,6 +46,8 @@ export class AppProcess {
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
   port = 0;
+  /** The feedback store directory it runs with (set by start). */
+  storePath = '';
 
   constructor(private readonly env: Record<string, string>) {}
 
@@ -67,6 +69,7 @@ export class AppProcess {
     // Each app its own feedback store unless a test shares one on purpose (restarts): a store remembers
     // delivered verdicts, which would turn a later run's verdicts into duplicates.
     const storePath = this.env.FEEDBACK_STORE_PATH ?? mkdtempSync(join(tmpdir(), 'assist-e2e-feedback-'));
+    this.storePath = storePath;
     const child = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env.PATH ?? '',

@@ -100,3 +100,19 @@ export async function streamSettled(simulator: CxoneSimulator, app: AppProcess, 
     `the stream open for ${ms} ms`,
   );
 }
+
+/** One series' value from `/metrics` (NaN when absent). */
+export async function metric(app: AppProcess, series: string): Promise<number> {
+  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+/** The sum of the series whose name and labels start with `prefix` (e.g. one operation, every outcome). */
+export async function metricSum(app: AppProcess, prefix: string): Promise<number> {
+  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

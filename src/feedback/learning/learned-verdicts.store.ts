@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FeedbackDatabase } from '../feedback-database.js';
+import type { Lesson } from './shared-lessons.js';
 import type { LearnedCase } from './similar-questions.js';
 
 export type LearnedVerdict = 'ACCEPTED' | 'REJECTED';
@@ -27,6 +28,10 @@ const SCHEMA = `
     PRIMARY KEY (terms, article_id)
   ) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS learned_age ON learned_verdicts (updated_at);
+  CREATE TABLE IF NOT EXISTS learning_log_position (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL
+  );
 `;
 
 interface Row {
@@ -79,6 +84,10 @@ export class LearnedVerdictsStore {
          ORDER BY accepted + rejected DESC, updated_at DESC LIMIT @limit`,
       ),
       reset: this.db.prepare(`DELETE FROM learned_verdicts WHERE ${matching}`),
+      position: this.db.prepare('SELECT seq FROM learning_log_position WHERE id = 1').pluck(),
+      advance: this.db.prepare(
+        'INSERT INTO learning_log_position (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq',
+      ),
     };
     this.dataVersion = this.readDataVersion();
   }
@@ -101,6 +110,24 @@ export class LearnedVerdictsStore {
       // another connection committed since `changedElsewhere` last looked.
       return { stored: toCase(row), dropped };
     })();
+  }
+
+  /**
+   * Applies the cluster's lesson number `seq` once: with the log position in the same transaction, a
+   * lesson replayed after a restart or a reconnection changes nothing. Undefined when already applied.
+   */
+  applyShared(seq: number, lesson: Lesson): { stored?: StoredCase; dropped: StoredCase[]; reset: number } | undefined {
+    return this.db.transaction(() => {
+      if (seq <= this.appliedSeq()) return undefined;
+      this.statements.advance.run(seq);
+      if (lesson.kind === 'reset') return { dropped: [], reset: this.reset(lesson.filter) };
+      return { ...this.add(lesson.terms, lesson.articleId, lesson.verdict, lesson.at), reset: 0 };
+    })();
+  }
+
+  /** The last lesson of the cluster's log applied here (0: none). */
+  appliedSeq(): number {
+    return (this.statements.position.get() as number | undefined) ?? 0;
   }
 
   all(): StoredCase[] {

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { AppConfig } from '../../config/app-config.js';
 import { envFilePaths } from '../../config/load-configuration.js';
 import { toTerms } from '../../knowledge/query/terms.js';
+import { publishReset } from '../../cluster/publish-reset.js';
 import { FEEDBACK_DATABASE_FILE, FeedbackDatabase } from '../feedback-database.js';
 import { FeedbackException } from '../feedback.exception.js';
 import { type CaseFilter, LearnedVerdictsStore, type StoredCase } from './learned-verdicts.store.js';
@@ -15,7 +16,8 @@ import { type CaseFilter, LearnedVerdictsStore, type StoredCase } from './learne
  * The operator's view of what the service learned from agents' verdicts, and the way to forget it:
  * `npm run learning -- list|reset …`, or `node dist/feedback/learning/learning-cli.js …` in the pod. It
  * opens the same feedback database as the service (FEEDBACK_STORE_PATH), also while the service runs: a
- * reset takes effect at the service's next search or verdict.
+ * reset takes effect at the service's next search or verdict. In cluster mode (NATS_URL set) a reset goes
+ * into the cluster's log of lessons instead, and every replica applies it (docs/cluster.md).
  */
 
 const USAGE = `Usage: learning-cli <command> [options]
@@ -30,7 +32,9 @@ const USAGE = `Usage: learning-cli <command> [options]
   --yes          reset for real; without it, reset only says what it would delete
   --store DIR    the feedback store directory (default: FEEDBACK_STORE_PATH, else ./data)
 
-Exit codes: 0 done, 2 bad usage, a missing store or a reset without --yes.`;
+In cluster mode (NATS_URL set, CLUSTER_NAME), reset --yes logs the reset for every replica instead.
+
+Exit codes: 0 done, 2 bad usage, a missing store, a reset without --yes or NATS unreachable.`;
 
 const DEFAULT_LIMIT = 20;
 /** The CLI never adds a case, so the store's bound never applies here. */
@@ -62,6 +66,8 @@ interface Command {
   json: boolean;
   yes: boolean;
   storePath: string;
+  /** Cluster mode: a reset is the cluster's, through NATS. */
+  cluster?: { natsUrl: string; name: string };
 }
 
 type Parsed = { ok: true; command: Command } | { ok: false; message: string };
@@ -117,7 +123,8 @@ function parseCommand(args: readonly string[], env: NodeJS.ProcessEnv): Parsed {
     limit = /^\d{1,7}$/.test(values.limit) ? Number(values.limit) : 0;
     if (limit < 1) return { ok: false, message: `--limit expects a whole number from 1, not "${values.limit}"` };
   }
-  const storePath = values.store ?? storePathFromEnvironment(env);
+  const storePath = values.store ?? setting(env, 'FEEDBACK_STORE_PATH') ?? './data';
+  const natsUrl = setting(env, 'NATS_URL')?.trim();
   if (storePath.trim() === '') return { ok: false, message: 'the feedback store directory is empty' };
   const command: Command = {
     name,
@@ -127,12 +134,13 @@ function parseCommand(args: readonly string[], env: NodeJS.ProcessEnv): Parsed {
     json: values.json ?? false,
     yes: values.yes ?? false,
     storePath,
+    ...(natsUrl ? { cluster: { natsUrl, name: setting(env, 'CLUSTER_NAME') ?? 'agent-assist' } } : {}),
   };
   return { ok: true, command };
 }
 
-/** Runs one command line; store failures become one-line messages, bugs still throw. */
-function runCommand(args: readonly string[], env: NodeJS.ProcessEnv): Outcome {
+/** Runs one command line; store and NATS failures become one-line messages, bugs still throw. */
+async function runCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   const parsed = parseCommand(args, env);
   if (!parsed.ok) return { code: 2, stderr: `learning-cli: ${parsed.message} (see --help)` };
   const { command } = parsed;
@@ -145,7 +153,8 @@ function runCommand(args: readonly string[], env: NodeJS.ProcessEnv): Outcome {
   try {
     database = openDatabase(command.storePath);
     const store = new LearnedVerdictsStore(database, NO_BOUND);
-    return command.name === 'list' ? list(store, command) : reset(store, command);
+    if (command.name === 'list') return list(store, command);
+    return command.cluster && command.yes ? await resetCluster(store, command, command.cluster) : reset(store, command);
   } catch (error) {
     if (isStoreFailure(error)) return { code: 2, stderr: `learning-cli: ${file}: ${oneLine(error)}` };
     throw error;
@@ -185,6 +194,22 @@ function reset(store: LearnedVerdictsStore, command: Command): Outcome {
   return { code: 0, stdout: `deleted ${plural(deleted, 'case')}${which}; ${store.size} left` };
 }
 
+async function resetCluster(store: LearnedVerdictsStore, command: Command, cluster: { natsUrl: string; name: string }) {
+  const which = command.described ? ` (${command.described})` : ' (everything learned)';
+  const here = store.list(command.filter, -1).length;
+  try {
+    const seq = await publishReset(cluster.natsUrl, cluster.name, command.filter);
+    return {
+      code: 0 as const,
+      stdout:
+        `reset${which} logged for cluster "${cluster.name}" as lesson ${seq}: every replica applies it ` +
+        `(${plural(here, 'case')} in this replica's store)`,
+    };
+  } catch (error) {
+    return { code: 2 as const, stderr: `learning-cli: ${oneLine(error as Error)}` };
+  }
+}
+
 function table(cases: readonly StoredCase[]): string {
   const rows = cases.map((learned) => [
     learned.terms.join(' '),
@@ -204,17 +229,17 @@ function table(cases: readonly StoredCase[]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** FEEDBACK_STORE_PATH as the service reads it: the environment over the `.env` files, else ./data. */
-function storePathFromEnvironment(env: NodeJS.ProcessEnv): string {
-  if (env.FEEDBACK_STORE_PATH !== undefined) return env.FEEDBACK_STORE_PATH;
+/** A variable as the service reads it: the environment over the `.env` files. */
+function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  if (env[name] !== undefined) return env[name];
   if (env.IGNORE_ENV_FILE !== 'true') {
     for (const path of envFilePaths(env.NODE_ENV)) {
       if (!existsSync(path)) continue;
-      const value = parseEnv(readFileSync(path, 'utf8')).FEEDBACK_STORE_PATH;
+      const value = parseEnv(readFileSync(path, 'utf8'))[name];
       if (value !== undefined) return value;
     }
   }
-  return './data';
+  return undefined;
 }
 
 function openDatabase(storePath: string): FeedbackDatabase {
@@ -244,7 +269,7 @@ function blank(): Omit<Command, 'name'> {
   return { filter: {}, described: '', limit: DEFAULT_LIMIT, json: false, yes: false, storePath: '' };
 }
 
-const outcome = runCommand(process.argv.slice(2), process.env);
+const outcome = await runCommand(process.argv.slice(2), process.env);
 if (outcome.stdout !== undefined) process.stdout.write(`${outcome.stdout}\n`);
 if (outcome.stderr !== undefined) process.stderr.write(`${outcome.stderr}\n`);
 process.exitCode = outcome.code;

@@ -1,11 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { Subscription } from 'rxjs';
 import { Counters } from '../../common/counters.js';
+import { keyDigest } from '../../common/key-digest.js';
 import type { AppConfig } from '../../config/app-config.js';
 import type { Article } from '../../domain/article.js';
 import type { InsightVerdictEvent } from '../../domain/events.js';
 import { FeedbackDatabase } from '../feedback-database.js';
-import { LearnedVerdictsStore } from './learned-verdicts.store.js';
+import { LearnedVerdictsStore, type StoredCase } from './learned-verdicts.store.js';
+import { type Lesson, SHARED_LESSONS, type SequencedLesson, type SharedLessons } from './shared-lessons.js';
 import { SimilarQuestions } from './similar-questions.js';
 import { boundedLru } from '../../common/bounded-lru.js';
 
@@ -27,23 +30,34 @@ const EXTERNAL_CHANGE_CHECK_MS = 1000;
  * then counts for that (question, article) case, durably. A later question finds the cases of similar
  * past questions (same subject words; a different question learns nothing from them) and each article's
  * score is scaled by what agents said: rejected again and again, it sinks under the floors; accepted,
- * it rises.
+ * it rises. In cluster mode the lessons go through the cluster's log (SharedLessons) and every replica,
+ * this one included, learns them from there, in the same order.
  */
 @Injectable()
-export class VerdictLearning {
+export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(VerdictLearning.name);
   private readonly store: LearnedVerdictsStore;
   private readonly memory = new SimilarQuestions();
   private externalChangeCheckedAt = -Infinity;
   private readonly pushed = boundedLru<string, readonly string[]>(PUSHED_CARDS.max, { ttl: PUSHED_CARDS.ttlMs });
+  private following?: Subscription;
 
   constructor(
     database: FeedbackDatabase,
     private readonly counters: Counters,
     config: ConfigService<AppConfig, true>,
+    @Optional() @Inject(SHARED_LESSONS) private readonly shared?: SharedLessons,
   ) {
     this.store = new LearnedVerdictsStore(database, config.get('feedback', { infer: true }).maxLearned);
     this.reload();
+  }
+
+  onModuleInit(): void {
+    this.following = this.shared?.follow(this.store.appliedSeq()).subscribe((lesson) => this.applyShared(lesson));
+  }
+
+  onApplicationShutdown(): void {
+    this.following?.unsubscribe();
   }
 
   /** These cards were pushed for a question with these terms: their verdicts will count for it. */
@@ -51,37 +65,75 @@ export class VerdictLearning {
     const question = [...new Set(terms.slice(0, MAX_TERMS))].sort();
     if (question.length === 0) return;
     for (const articleId of articleIds) this.pushed.set(pushKey(interactionId, articleId), question);
+    this.shared?.notePushed(interactionId, articleIds, question);
   }
 
   /**
-   * Learns one verdict, once: a card's first verdict counts; a repeat, or a verdict on a card this process
-   * did not push (before a restart, by another pod), is counted as not learned.
+   * Learns one verdict, once: a card's first verdict counts; a repeat, or a verdict on a card nobody is
+   * known to have pushed (before a restart; in cluster mode, over two hours ago), is counted as not learned.
    */
   learn(verdict: InsightVerdictEvent): void {
     const key = pushKey(verdict.interactionId, verdict.insightId);
     const question = this.pushed.get(key);
-    if (!question) {
-      this.counters.count('verdicts_not_learned');
+    this.pushed.delete(key);
+    if (this.shared) {
+      void this.learnShared(verdict, question, this.shared);
       return;
     }
-    this.pushed.delete(key);
-    const action = verdict.type === 'INSIGHT_ACCEPTED' ? 'ACCEPTED' : 'REJECTED';
+    if (!question) return this.notLearned(verdict);
+    const lesson = toLesson(verdict, question);
     try {
       this.reloadIfChangedElsewhere();
-      const { stored, dropped } = this.store.add(question, verdict.insightId, action);
-      for (const old of dropped) this.memory.remove(old.terms, old.articleId);
-      this.memory.put(stored);
+      this.remember(this.store.add(lesson.terms, lesson.articleId, lesson.verdict, lesson.at));
     } catch (error) {
       // Runs in the verdict stream: a throw would stop it. The verdict itself is delivered regardless.
-      this.counters.count('verdicts_not_learned');
+      return this.notLearned(verdict, `the store failed: ${(error as Error).message}`);
+    }
+    this.counters.count('verdicts_learned', { action: lesson.verdict });
+  }
+
+  /** A verdict may reach a replica that did not push its card: the question is then the cluster's note. */
+  private async learnShared(verdict: InsightVerdictEvent, known: readonly string[] | undefined, shared: SharedLessons) {
+    try {
+      const question = known ?? (await shared.questionOf(verdict.interactionId, verdict.insightId));
+      if (!question) return this.notLearned(verdict);
+      const lesson = toLesson(verdict, question);
+      const dedupeKey = keyDigest(JSON.stringify([verdict.interactionId, verdict.insightId]), 32);
+      if (!(await shared.publish(lesson, dedupeKey))) return this.notLearned(verdict);
+      this.counters.count('verdicts_learned', { action: lesson.verdict });
+    } catch (error) {
+      this.notLearned(verdict, `the cluster's log failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** One lesson of the cluster's log, from whichever replica: applied once, in the log's order. */
+  private applyShared({ seq, lesson }: SequencedLesson): void {
+    try {
+      const applied = this.store.applyShared(seq, lesson);
+      if (!applied) return;
+      if (applied.reset > 0) this.reload();
+      else if (applied.stored) this.remember(applied);
+    } catch (error) {
+      this.logger.error(
+        `Lesson ${seq} of the cluster's log not applied, the store failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private remember({ stored, dropped }: { stored?: StoredCase; dropped: readonly StoredCase[] }): void {
+    for (const old of dropped) this.memory.remove(old.terms, old.articleId);
+    if (stored) this.memory.put(stored);
+  }
+
+  private notLearned(verdict: InsightVerdictEvent, why?: string): void {
+    this.counters.count('verdicts_not_learned');
+    if (why) {
       this.logger.error({
-        msg: `Verdict not learned, the store failed: ${(error as Error).message}`,
+        msg: `Verdict not learned, ${why}`,
         interactionId: verdict.interactionId,
         insightId: verdict.insightId,
       });
-      return;
     }
-    this.counters.count('verdicts_learned', { action });
   }
 
   /**
@@ -122,6 +174,11 @@ export class VerdictLearning {
     this.memory.clear();
     for (const learned of this.store.all()) this.memory.put(learned);
   }
+}
+
+function toLesson(verdict: InsightVerdictEvent, terms: readonly string[]): Lesson & { kind: 'verdict' } {
+  const action = verdict.type === 'INSIGHT_ACCEPTED' ? 'ACCEPTED' : 'REJECTED';
+  return { kind: 'verdict', terms, articleId: verdict.insightId, verdict: action, at: Date.now() };
 }
 
 function pushKey(interactionId: string, articleId: string): string {

@@ -1,0 +1,34 @@
+import type { Observable } from 'rxjs';
+import type { CaseFilter, LearnedVerdict } from './learned-verdicts.store.js';
+
+/** One change to what is learned: a verdict on a card pushed for a question, or an operator's reset. */
+export type Lesson =
+  | { kind: 'verdict'; terms: readonly string[]; articleId: string; verdict: LearnedVerdict; at: number }
+  | { kind: 'reset'; filter: CaseFilter; at: number };
+
+/** A lesson with its place in the cluster's one order: every replica applies the same lessons in it. */
+export interface SequencedLesson {
+  seq: number;
+  lesson: Lesson;
+}
+
+/**
+ * Cluster mode's learning (docs/cluster.md): lessons go into one ordered log that every replica applies to
+ * its own store, so all rank alike, a failover keeps what was learned, and a verdict taken on any replica
+ * counts. Single-pod mode has none and learns directly.
+ */
+export interface SharedLessons {
+  /**
+   * Adds a lesson to the log, once per `dedupeKey` (a card's first verdict counts, on whichever replica it
+   * arrives). Resolves false for a repeat; rejects when the log cannot take it.
+   */
+  publish(lesson: Lesson, dedupeKey?: string): Promise<boolean>;
+  /** The log from `afterSeq` + 1 on, for as long as it is subscribed; it resumes by itself after an outage. */
+  follow(afterSeq: number): Observable<SequencedLesson>;
+  /** Notes the question a card was pushed for, so a verdict reaching another replica can count for it. */
+  notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void;
+  /** The question noted for this card by any replica, if still known. */
+  questionOf(interactionId: string, articleId: string): Promise<readonly string[] | undefined>;
+}
+
+export const SHARED_LESSONS = Symbol('SHARED_LESSONS');

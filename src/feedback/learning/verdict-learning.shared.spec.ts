@@ -1,0 +1,175 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConfigService } from '@nestjs/config';
+import { Observable, Subject } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Counters } from '../../common/counters.js';
+import type { AppConfig } from '../../config/app-config.js';
+import type { Article } from '../../domain/article.js';
+import { FeedbackDatabase } from '../feedback-database.js';
+import { LearnedVerdictsStore } from './learned-verdicts.store.js';
+import type { Lesson, SequencedLesson, SharedLessons } from './shared-lessons.js';
+import { VerdictLearning } from './verdict-learning.service.js';
+
+const config = (storePath: string) =>
+  ({ get: () => ({ storePath, maxPending: 1000, maxLearned: 1000 }) }) as unknown as ConfigService<AppConfig, true>;
+
+/** The cluster's log as JetStream keeps it: one order, message ids deduplicated, questions by card. */
+class InMemoryLessons implements SharedLessons {
+  readonly log: SequencedLesson[] = [];
+  readonly questions = new Map<string, readonly string[]>();
+  failing = false;
+  private readonly seen = new Set<string>();
+  private readonly appended = new Subject<SequencedLesson>();
+
+  publish(lesson: Lesson, dedupeKey?: string): Promise<boolean> {
+    if (this.failing) return Promise.reject(new Error('NATS away'));
+    if (dedupeKey !== undefined && this.seen.has(dedupeKey)) return Promise.resolve(false);
+    if (dedupeKey !== undefined) this.seen.add(dedupeKey);
+    const entry = { seq: this.log.length + 1, lesson: structuredClone(lesson) };
+    this.log.push(entry);
+    this.appended.next(entry);
+    return Promise.resolve(true);
+  }
+
+  /** What a consumer does after a reconnection that lost its place: the log again from the start. */
+  redeliverAll(): void {
+    for (const entry of this.log) this.appended.next(entry);
+  }
+
+  follow(afterSeq: number): Observable<SequencedLesson> {
+    return new Observable((subscriber) => {
+      for (const entry of this.log) if (entry.seq > afterSeq) subscriber.next(entry);
+      return this.appended.subscribe(subscriber);
+    });
+  }
+
+  notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void {
+    for (const id of articleIds) this.questions.set(`${interactionId}/${id}`, terms);
+  }
+
+  questionOf(interactionId: string, articleId: string): Promise<readonly string[] | undefined> {
+    if (this.failing) return Promise.reject(new Error('NATS away'));
+    return Promise.resolve(this.questions.get(`${interactionId}/${articleId}`));
+  }
+}
+
+const VOICEMAIL = ['reset', 'voicemail', 'pin'];
+const hits = (): Article[] => [
+  { id: 'kb-pin-policy', title: 'PIN policy', body: 'b', url: 'https://kb.example.com/1', score: 0.8 },
+  { id: 'kb-voicemail', title: 'Voicemail', body: 'b', url: 'https://kb.example.com/2', score: 0.5 },
+];
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe(`${VerdictLearning.name} in cluster mode`, () => {
+  let lessons: InMemoryLessons;
+  let open: { database: FeedbackDatabase; learning: VerdictLearning }[];
+
+  const replica = (directory = mkdtempSync(join(tmpdir(), 'shared-learning-'))) => {
+    const database = new FeedbackDatabase(config(directory));
+    const counters = new Counters();
+    const learning = new VerdictLearning(database, counters, config(directory), lessons);
+    learning.onModuleInit();
+    open.push({ database, learning });
+    return { learning, counters, directory, database };
+  };
+  const close = (database: FeedbackDatabase, learning: VerdictLearning) => {
+    learning.onApplicationShutdown();
+    database.close();
+    open = open.filter((entry) => entry.database !== database);
+  };
+  const ranked = (learning: VerdictLearning) => learning.rank(VOICEMAIL, hits()).map((found) => found.id);
+
+  beforeEach(() => {
+    lessons = new InMemoryLessons();
+    open = [];
+  });
+
+  afterEach(() => {
+    for (const { database, learning } of open) close(database, learning);
+  });
+
+  it('learns on every replica a verdict taken on a replica that did not push the card', async () => {
+    const leader = replica();
+    const standby = replica();
+
+    leader.learning.cardsPushed('call-1', VOICEMAIL, ['kb-pin-policy', 'kb-voicemail']);
+    standby.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
+    await settle();
+
+    expect(lessons.log).toHaveLength(1);
+    expect(standby.counters.get('verdicts_learned{action="ACCEPTED"}')).toBe(1);
+    expect(ranked(leader.learning)).toEqual(['kb-voicemail', 'kb-pin-policy']);
+    expect(ranked(standby.learning)).toEqual(['kb-voicemail', 'kb-pin-policy']);
+  });
+
+  it("counts a card's first verdict once across replicas: a second one, anywhere, is not learned", async () => {
+    const a = replica();
+    const b = replica();
+    a.learning.cardsPushed('call-1', VOICEMAIL, ['kb-voicemail']);
+
+    a.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
+    b.learning.learn({ type: 'INSIGHT_REJECTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
+    await settle();
+
+    expect(lessons.log).toHaveLength(1);
+    expect(b.counters.get('verdicts_not_learned')).toBe(1);
+    expect(new LearnedVerdictsStore(a.database, 1000).all()).toMatchObject([{ accepted: 1, rejected: 0 }]);
+  });
+
+  it('brings a replica started later to the same learning, and applies nothing twice after a restart', async () => {
+    const first = replica();
+    first.learning.cardsPushed('call-1', VOICEMAIL, ['kb-voicemail']);
+    first.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
+    await settle();
+
+    const late = replica();
+    expect(ranked(late.learning)).toEqual(['kb-voicemail', 'kb-pin-policy']);
+
+    close(first.database, first.learning);
+    const restarted = replica(first.directory);
+    expect(new LearnedVerdictsStore(restarted.database, 1000).all()).toMatchObject([{ accepted: 1 }]);
+    expect(new LearnedVerdictsStore(restarted.database, 1000).appliedSeq()).toBe(1);
+  });
+
+  it('applies a lesson delivered twice once', async () => {
+    const a = replica();
+    a.learning.cardsPushed('call-1', VOICEMAIL, ['kb-voicemail']);
+    a.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
+    await settle();
+
+    lessons.redeliverAll();
+
+    expect(new LearnedVerdictsStore(a.database, 1000).all()).toMatchObject([{ accepted: 1, rejected: 0 }]);
+  });
+
+  it("applies an operator's reset from the log on every replica", async () => {
+    const a = replica();
+    const b = replica();
+    a.learning.cardsPushed('call-1', VOICEMAIL, ['kb-voicemail']);
+    a.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
+    await settle();
+    expect(b.learning.size).toBe(1);
+
+    await lessons.publish({ kind: 'reset', filter: { articleId: 'kb-voicemail' }, at: Date.now() });
+
+    expect(a.learning.size).toBe(0);
+    expect(b.learning.size).toBe(0);
+    expect(ranked(b.learning)).toEqual(['kb-pin-policy', 'kb-voicemail']);
+  });
+
+  it('counts a verdict not learned, without throwing, while the log is unreachable', async () => {
+    const a = replica();
+    a.learning.cardsPushed('call-1', VOICEMAIL, ['kb-voicemail']);
+    lessons.failing = true;
+
+    expect(() =>
+      a.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' }),
+    ).not.toThrow();
+    await settle();
+
+    expect(a.counters.get('verdicts_not_learned')).toBe(1);
+    expect(a.learning.size).toBe(0);
+  });
+});
