@@ -333,7 +333,7 @@ describe('deployment configuration (e2e)', () => {
         expect.objectContaining({ kind: 'PersistentVolumeClaim', metadata: { name: pvc.metadata.name } }),
       );
       expect(readFileSync(join(ROOT, CLUSTER, 'deployment-patch.yaml'), 'utf8')).toMatch(
-        /delivered when that pod comes back[\s\S]*JetStream verdict queue is the next step/,
+        /only until JetStream holds it[\s\S]*rebuilt on a new pod from the cluster's lessons log/,
       );
     });
 
