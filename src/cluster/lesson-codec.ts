@@ -47,3 +47,51 @@ export function parseLesson(text: string): Lesson | undefined {
 function optionalString(value: unknown): value is string | undefined {
   return value === undefined || (typeof value === 'string' && value.length > 0);
 }
+
+/** One message of a snapshot: cases as rows [terms joined by spaces, article, accepted, rejected, updatedAt]. */
+export interface SnapshotPart {
+  id: string;
+  asOf: number;
+  part: number;
+  parts: number;
+  cases: [string, string, number, number, number][];
+}
+
+/** NATS's default maximum payload: nothing larger is one of ours. */
+const MAX_PART_BYTES = 1024 * 1024;
+const decoder = new TextDecoder();
+
+/** A snapshot message read back, checked field by field; undefined when it is not one. */
+export function parseSnapshotPart(data: Uint8Array): SnapshotPart | undefined {
+  if (data.length > MAX_PART_BYTES) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(data));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, asOf, part, parts, cases } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || !isCount(asOf) || !isCount(part) || !isCount(parts) || part >= parts) return undefined;
+  if (!Array.isArray(cases) || !cases.every(isCaseRow)) return undefined;
+  return { id, asOf, part, parts, cases };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isCaseRow(row: unknown): row is SnapshotPart['cases'][number] {
+  if (!Array.isArray(row) || row.length !== 5) return false;
+  const [terms, articleId, accepted, rejected, updatedAt] = row as unknown[];
+  return (
+    typeof terms === 'string' &&
+    terms.length > 0 &&
+    terms.split(' ').length <= MAX_TERMS &&
+    typeof articleId === 'string' &&
+    articleId.length > 0 &&
+    isCount(accepted) &&
+    isCount(rejected) &&
+    isCount(updatedAt)
+  );
+}

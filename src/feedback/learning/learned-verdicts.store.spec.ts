@@ -196,4 +196,33 @@ describe(LearnedVerdictsStore.name, () => {
       expect(sut.changedElsewhere()).toBe(true);
     });
   });
+
+  it("restores a snapshot in place of every case, within its own bound, at the snapshot's log position", () => {
+    database.close();
+    open(2);
+    sut.add(['stale'], 'kb-old', 'ACCEPTED', 500);
+    const snapshot = [
+      { terms: VOICEMAIL, articleId: 'kb-voicemail', accepted: 3, rejected: 1, updatedAt: 3000 },
+      { terms: OVERDRAFT, articleId: 'kb-fees', accepted: 0, rejected: 2, updatedAt: 1000 },
+      { terms: OVERDRAFT, articleId: 'kb-refund', accepted: 5, rejected: 0, updatedAt: 2000 },
+    ];
+
+    sut.restore(42, snapshot);
+
+    expect(
+      sut
+        .all()
+        .map((learned) => learned.articleId)
+        .sort(),
+    ).toEqual(['kb-refund', 'kb-voicemail']);
+    expect(sut.all().find((learned) => learned.articleId === 'kb-voicemail')).toMatchObject({
+      accepted: 3,
+      rejected: 1,
+    });
+    expect(sut.appliedSeq()).toBe(42);
+    expect(sut.snapshot()).toMatchObject({
+      seq: 42,
+      cases: expect.arrayContaining([expect.objectContaining({ articleId: 'kb-refund' })]),
+    });
+  });
 });

@@ -84,6 +84,13 @@ export class LearnedVerdictsStore {
          ORDER BY accepted + rejected DESC, updated_at DESC LIMIT @limit`,
       ),
       reset: this.db.prepare(`DELETE FROM learned_verdicts WHERE ${matching}`),
+      insert: this.db.prepare(
+        'INSERT OR REPLACE INTO learned_verdicts (terms, article_id, accepted, rejected, updated_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      trim: this.db.prepare(
+        `DELETE FROM learned_verdicts WHERE (terms, article_id) IN
+           (SELECT terms, article_id FROM learned_verdicts ORDER BY updated_at LIMIT ?)`,
+      ),
       position: this.db.prepare('SELECT seq FROM learning_log_position WHERE id = 1').pluck(),
       advance: this.db.prepare(
         'INSERT INTO learning_log_position (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq',
@@ -122,6 +129,25 @@ export class LearnedVerdictsStore {
       this.statements.advance.run(seq);
       if (lesson.kind === 'reset') return { dropped: [], reset: this.reset(lesson.filter) };
       return { ...this.add(lesson.terms, lesson.articleId, lesson.verdict, lesson.at), reset: 0 };
+    })();
+  }
+
+  /** Every case and the log position they reflect, read in one transaction: the leader's snapshot. */
+  snapshot(): { seq: number; cases: StoredCase[] } {
+    return this.db.transaction(() => ({ seq: this.appliedSeq(), cases: this.all() }))();
+  }
+
+  /** Replaces every case by a snapshot's, at its log position (a replica behind the log's compaction). */
+  restore(seq: number, cases: readonly StoredCase[]): void {
+    this.db.transaction(() => {
+      this.statements.reset.run(toParameters({}));
+      for (const learned of cases) {
+        const { terms, articleId, accepted, rejected, updatedAt } = learned;
+        this.statements.insert.run(terms.join(' '), articleId, accepted, rejected, updatedAt);
+      }
+      const excess = (this.statements.count.get() as { n: number }).n - this.maxCases;
+      if (excess > 0) this.statements.trim.run(excess);
+      this.statements.advance.run(seq);
     })();
   }
 

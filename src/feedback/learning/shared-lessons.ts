@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { CaseFilter, LearnedVerdict } from './learned-verdicts.store.js';
+import type { CaseFilter, LearnedVerdict, StoredCase } from './learned-verdicts.store.js';
 
 /** One change to what is learned: a verdict on a card pushed for a question, or an operator's reset. */
 export type Lesson =
@@ -12,6 +12,15 @@ export interface SequencedLesson {
   lesson: Lesson;
 }
 
+/** Every case as of the log's lesson `seq`: what the log's older lessons add up to once they are compacted. */
+export interface LearnedSnapshot {
+  seq: number;
+  cases: readonly StoredCase[];
+}
+
+/** What following the log yields: its lessons in order, or a snapshot for a replica behind its compaction. */
+export type LogEntry = SequencedLesson | { snapshot: LearnedSnapshot };
+
 /**
  * Cluster mode's learning (docs/cluster.md): lessons go into one ordered log that every replica applies to
  * its own store, so all rank alike, a failover keeps what was learned, and a verdict taken on any replica
@@ -23,8 +32,13 @@ export interface SharedLessons {
    * arrives). Resolves false for a repeat; rejects when the log cannot take it.
    */
   publish(lesson: Lesson, dedupeKey?: string): Promise<boolean>;
-  /** The log from `afterSeq` + 1 on, for as long as it is subscribed; it resumes by itself after an outage. */
-  follow(afterSeq: number): Observable<SequencedLesson>;
+  /**
+   * The log from `afterSeq` + 1 on, for as long as it is subscribed; it resumes by itself after an outage.
+   * Lessons compacted away since `afterSeq` come as a snapshot first.
+   */
+  follow(afterSeq: number): Observable<LogEntry>;
+  /** Lesson `seq` is applied here; the log may compact what came before, from `snapshot()` (the leader's). */
+  applied(seq: number, snapshot: () => LearnedSnapshot): void;
   /** Notes the question a card was pushed for, so a verdict reaching another replica can count for it. */
   notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void;
   /** The question noted for this card by any replica, if still known. */

@@ -8,7 +8,7 @@ import type { Article } from '../../domain/article.js';
 import type { InsightVerdictEvent } from '../../domain/events.js';
 import { FeedbackDatabase } from '../feedback-database.js';
 import { LearnedVerdictsStore, type StoredCase } from './learned-verdicts.store.js';
-import { type Lesson, SHARED_LESSONS, type SequencedLesson, type SharedLessons } from './shared-lessons.js';
+import { type Lesson, type LogEntry, SHARED_LESSONS, type SharedLessons } from './shared-lessons.js';
 import { SimilarQuestions } from './similar-questions.js';
 import { boundedLru } from '../../common/bounded-lru.js';
 
@@ -53,7 +53,7 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.following = this.shared?.follow(this.store.appliedSeq()).subscribe((lesson) => this.applyShared(lesson));
+    this.following = this.shared?.follow(this.store.appliedSeq()).subscribe((entry) => this.applyShared(entry));
   }
 
   onApplicationShutdown(): void {
@@ -107,12 +107,20 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** One lesson of the cluster's log, from whichever replica: applied once, in the log's order. */
-  private applyShared({ seq, lesson }: SequencedLesson): void {
+  private applyShared(entry: LogEntry): void {
+    const seq = 'snapshot' in entry ? entry.snapshot.seq : entry.seq;
     try {
-      const applied = this.store.applyShared(seq, lesson);
-      if (!applied) return;
-      if (applied.reset > 0) this.reload();
-      else if (applied.stored) this.remember(applied);
+      if ('snapshot' in entry) {
+        this.store.restore(seq, entry.snapshot.cases);
+        this.reload();
+        this.logger.log(`Learning restored from the cluster's snapshot at lesson ${seq}`);
+      } else {
+        const applied = this.store.applyShared(seq, entry.lesson);
+        if (!applied) return;
+        if (applied.reset > 0) this.reload();
+        else if (applied.stored) this.remember(applied);
+      }
+      this.shared?.applied(seq, () => this.store.snapshot());
     } catch (error) {
       this.logger.error(
         `Lesson ${seq} of the cluster's log not applied, the store failed: ${(error as Error).message}`,

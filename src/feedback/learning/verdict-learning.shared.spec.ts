@@ -9,17 +9,24 @@ import type { AppConfig } from '../../config/app-config.js';
 import type { Article } from '../../domain/article.js';
 import { FeedbackDatabase } from '../feedback-database.js';
 import { LearnedVerdictsStore } from './learned-verdicts.store.js';
-import type { Lesson, SequencedLesson, SharedLessons } from './shared-lessons.js';
+import type { LearnedSnapshot, Lesson, LogEntry, SequencedLesson, SharedLessons } from './shared-lessons.js';
 import { VerdictLearning } from './verdict-learning.service.js';
 
 const config = (storePath: string) =>
   ({ get: () => ({ storePath, maxPending: 1000, maxLearned: 1000 }) }) as unknown as ConfigService<AppConfig, true>;
 
-/** The cluster's log as JetStream keeps it: one order, message ids deduplicated, questions by card. */
+/**
+ * The cluster's log as JetStream keeps it: one order, message ids deduplicated, questions by card, and
+ * compaction as NatsSharedLessons does it (a snapshot every `compactEvery` lessons, the lessons the previous
+ * snapshot held purged).
+ */
 class InMemoryLessons implements SharedLessons {
-  readonly log: SequencedLesson[] = [];
+  log: SequencedLesson[] = [];
   readonly questions = new Map<string, readonly string[]>();
   failing = false;
+  compactEvery = Infinity;
+  snapshot?: LearnedSnapshot;
+  private lastSeq = 0;
   private readonly seen = new Set<string>();
   private readonly appended = new Subject<SequencedLesson>();
 
@@ -27,7 +34,7 @@ class InMemoryLessons implements SharedLessons {
     if (this.failing) return Promise.reject(new Error('NATS away'));
     if (dedupeKey !== undefined && this.seen.has(dedupeKey)) return Promise.resolve(false);
     if (dedupeKey !== undefined) this.seen.add(dedupeKey);
-    const entry = { seq: this.log.length + 1, lesson: structuredClone(lesson) };
+    const entry = { seq: ++this.lastSeq, lesson: structuredClone(lesson) };
     this.log.push(entry);
     this.appended.next(entry);
     return Promise.resolve(true);
@@ -38,11 +45,23 @@ class InMemoryLessons implements SharedLessons {
     for (const entry of this.log) this.appended.next(entry);
   }
 
-  follow(afterSeq: number): Observable<SequencedLesson> {
+  follow(afterSeq: number): Observable<LogEntry> {
     return new Observable((subscriber) => {
-      for (const entry of this.log) if (entry.seq > afterSeq) subscriber.next(entry);
+      let position = afterSeq;
+      if (this.log.length > 0 && this.log[0]!.seq > position + 1 && this.snapshot) {
+        subscriber.next({ snapshot: structuredClone(this.snapshot) });
+        position = this.snapshot.seq;
+      }
+      for (const entry of this.log) if (entry.seq > position) subscriber.next(entry);
       return this.appended.subscribe(subscriber);
     });
+  }
+
+  applied(seq: number, take: () => LearnedSnapshot): void {
+    const previous = this.snapshot?.seq ?? 0;
+    if (seq - previous < this.compactEvery) return;
+    this.snapshot = structuredClone(take());
+    this.log = this.log.filter((entry) => entry.seq > previous);
   }
 
   notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void {
@@ -142,6 +161,31 @@ describe(`${VerdictLearning.name} in cluster mode`, () => {
     lessons.redeliverAll();
 
     expect(new LearnedVerdictsStore(a.database, 1000).all()).toMatchObject([{ accepted: 1, rejected: 0 }]);
+  });
+
+  it('restores a replica started after the log was compacted from the snapshot, then follows the rest', async () => {
+    lessons.compactEvery = 2;
+    const first = replica();
+    const questions = [VOICEMAIL, ['overdraft', 'fee'], ['card', 'lost'], ['pin', 'reset'], ['address', 'change']];
+    questions.forEach((question, call) => {
+      first.learning.cardsPushed(`call-${call}`, question, ['kb-voicemail']);
+      first.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: `call-${call}`, insightId: 'kb-voicemail' });
+    });
+    await settle();
+    expect(lessons.log.map((entry) => entry.seq)).toEqual([3, 4, 5]); // lessons 1-2 compacted away
+    expect(lessons.snapshot?.seq).toBe(4);
+
+    const late = replica();
+
+    const cases = (database: FeedbackDatabase) =>
+      new LearnedVerdictsStore(database, 1000)
+        .all()
+        .map(({ terms, accepted }) => `${terms.join(' ')}:${accepted}`)
+        .sort();
+    expect(cases(late.database)).toHaveLength(5);
+    expect(cases(late.database)).toEqual(cases(first.database));
+    expect(new LearnedVerdictsStore(late.database, 1000).appliedSeq()).toBe(5);
+    expect(ranked(late.learning)).toEqual(['kb-voicemail', 'kb-pin-policy']);
   });
 
   it("applies an operator's reset from the log on every replica", async () => {
