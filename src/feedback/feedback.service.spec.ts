@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import { type Observable, of, throwError } from 'rxjs';
+import { type Observable, of, Subject, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { Counters } from '../common/counters.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -86,6 +86,36 @@ describe(FeedbackService.name, () => {
     expect(counters.get('feedback_queued')).toBe(1);
     expect(counters.get('feedback_delivered')).toBe(0);
     expect(sut.stats().pending).toBe(0);
+  });
+
+  it('says when the cluster queue holds a stored verdict, and gives up waiting after the bound', async () => {
+    const taken = new Subject<void>();
+    send.mockImplementationOnce(() => taken).mockImplementation(unavailable);
+    start(1000, true);
+    sut.record(accepted('kb-1'));
+    let first: boolean | undefined;
+    void sut.handedOff(accepted('kb-1'), 2000).then((held) => (first = held));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(first).toBeUndefined();
+    taken.complete();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(first).toBe(true);
+
+    sut.record(accepted('kb-2'));
+    const second = sut.handedOff(accepted('kb-2'), 2000);
+    await vi.advanceTimersByTimeAsync(2000);
+    await expect(second).resolves.toBe(false);
+    expect(sut.stats().pending).toBe(1);
+  });
+
+  it('does not hold a verdict back in single-pod mode: the store is its durable place', async () => {
+    const delivering = new Subject<void>();
+    send.mockImplementation(() => delivering);
+    start();
+    sut.record(accepted('kb-1'));
+    await expect(sut.handedOff(accepted('kb-1'), 2000)).resolves.toBe(true);
+    expect(sut.stats().pending).toBe(1); // still on its way to CXone
+    delivering.complete();
   });
 
   it('stores the same verdict once, even after it was delivered', async () => {

@@ -39,6 +39,8 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
   private readonly maxPending: number;
   private readonly shutdownDrainMs: number;
   private readonly inDelivery = new Set<string>();
+  /** Callers waiting for a verdict to reach the queue (cluster mode); one per panel request in flight. */
+  private readonly handOffWaiters = new Map<string, Set<() => void>>();
   private round?: Promise<void>;
   private roundRequested = false;
   private wakeTimer?: NodeJS.Timeout;
@@ -97,6 +99,30 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     return 'stored';
   }
 
+  /**
+   * Cluster mode: resolves true once the queue holds this verdict (it left the local store), false after
+   * `withinMs` (it stays stored and is offered again). Single-pod mode: true at once, the store is the
+   * durable place.
+   */
+  handedOff(verdict: InsightVerdictEvent, withinMs: number): Promise<boolean> {
+    const key = idempotencyKey(toTrainingFeedback(verdict));
+    if (!this.training.queues || !this.store.isPending(key)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiters = this.handOffWaiters.get(key) ?? new Set<() => void>();
+      this.handOffWaiters.set(key, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(done);
+        if (waiters.size === 0) this.handOffWaiters.delete(key);
+        resolve(false);
+      }, withinMs);
+      waiters.add(done);
+    });
+  }
+
   stats(): FeedbackStats {
     return { ...this.store.stats(), delivering: this.inDelivery.size };
   }
@@ -141,6 +167,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     try {
       await lastValueFrom(this.training.send(entry.feedback, entry.key), { defaultValue: undefined });
       this.store.markDelivered(entry.key);
+      this.handedOver(entry.key);
       if (this.training.queues) {
         this.counters.count('feedback_queued');
         this.logger.log({ msg: `Training feedback queued for the cluster: ${label}`, ...aboutVerdict(entry.feedback) });
@@ -152,6 +179,7 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
       const failure = error as Error;
       if (failure instanceof CxoneApiException && PERMANENT_REFUSALS.has(failure.code)) {
         this.store.deadLetter(entry.key, attempts, failure.message);
+        this.handedOver(entry.key);
         this.counters.count('feedback_dead_letters');
         this.logger.error({
           msg: `Training feedback refused for good, moved to dead letters: ${label}: ${failure.message}`,
@@ -172,6 +200,13 @@ export class FeedbackService implements OnApplicationBootstrap, OnApplicationShu
     } finally {
       this.inDelivery.delete(entry.key);
     }
+  }
+
+  private handedOver(key: string): void {
+    const waiters = this.handOffWaiters.get(key);
+    if (!waiters) return;
+    this.handOffWaiters.delete(key);
+    for (const done of waiters) done();
   }
 
   private scheduleWake(): void {

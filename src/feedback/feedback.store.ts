@@ -69,6 +69,7 @@ export class FeedbackStore {
       allDue: this.db.prepare('UPDATE pending SET next_attempt_at = ? WHERE next_attempt_at > ?'),
       nextDue: this.db.prepare('SELECT MIN(next_attempt_at) AS at FROM pending'),
       remove: this.db.prepare('DELETE FROM pending WHERE key = ?'),
+      isPending: this.db.prepare('SELECT 1 FROM pending WHERE key = ?').pluck(),
       remember: this.db.prepare('INSERT OR REPLACE INTO delivered (key, delivered_at) VALUES (?, ?)'),
       forgetDelivered: this.db.prepare('DELETE FROM delivered WHERE delivered_at < ?'),
       reschedule: this.db.prepare('UPDATE pending SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE key = ?'),
@@ -116,6 +117,10 @@ export class FeedbackStore {
   nextDueAt(): number | undefined {
     const row = this.statements.nextDue.get() as { at: number | null };
     return row.at ?? undefined;
+  }
+
+  isPending(key: string): boolean {
+    return this.statements.isPending.get(key) !== undefined;
   }
 
   markDelivered(key: string, now = Date.now()): void {

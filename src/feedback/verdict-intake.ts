@@ -19,4 +19,9 @@ export class VerdictIntake {
     this.learning.learn(verdict);
     return outcome;
   }
+
+  /** Cluster mode: true once the cluster's queue holds this stored verdict, false after `withinMs`. */
+  handedOff(verdict: InsightVerdictEvent, withinMs: number): Promise<boolean> {
+    return this.feedback.handedOff(verdict, withinMs);
+  }
 }

@@ -15,6 +15,8 @@ import { PANEL_STYLE } from './page/panel-style.js';
 const VERDICTS = new Set(['ACCEPTED', 'REJECTED']);
 /** Any card id the knowledge source gave; it must also name a card shown for the contact. */
 const MAX_INSIGHT_ID_CHARS = 256;
+/** Cluster mode: how long a panel's verdict waits for the queue (milliseconds when NATS is up). */
+const HAND_OFF_WAIT_MS = 2000;
 
 /**
  * The agent panel: a page for the CXone agent desktop (`GET /agent`), its live cards (server-sent events
@@ -108,7 +110,7 @@ export class PanelController {
   /** A verdict from the panel: the same durable, idempotent path as one from the stream. */
   @Post('verdicts')
   @HttpCode(202)
-  verdict(@Req() req: IncomingMessage, @Body() body: unknown, @Res({ passthrough: true }) res: ServerResponse) {
+  async verdict(@Req() req: IncomingMessage, @Body() body: unknown, @Res({ passthrough: true }) res: ServerResponse) {
     const agent = this.access.agent(req);
     const input = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     const contact = this.access.contactOf(agent, input.contactId);
@@ -130,12 +132,15 @@ export class PanelController {
       throw this.access.refused('unknown-card', 'no such card was shown for this contact', agent);
     }
     const action = verdict as 'ACCEPTED' | 'REJECTED';
-    const outcome = this.verdicts.take({
-      type: action === 'ACCEPTED' ? 'INSIGHT_ACCEPTED' : 'INSIGHT_REJECTED',
+    const event = {
+      type: action === 'ACCEPTED' ? ('INSIGHT_ACCEPTED' as const) : ('INSIGHT_REJECTED' as const),
       interactionId: contact,
       insightId,
       action,
-    });
+    };
+    const outcome = this.verdicts.take(event);
+    // Cluster mode answers once the queue holds it: a replica dying first leaves "not saved, try again".
+    if (outcome === 'stored') await this.verdicts.handedOff(event, HAND_OFF_WAIT_MS);
     this.counters.count('panel_verdicts', { outcome });
     if (outcome === 'refused') {
       res.statusCode = 503;
