@@ -119,7 +119,7 @@ export class NatsSharedLessons implements SharedLessons {
     });
   }
 
-  applied(seq: number, snapshot: () => LearnedSnapshot): void {
+  applied(seq: number, snapshot: () => Promise<LearnedSnapshot>): void {
     if (this.compacting || this.lease.role !== 'leader') return;
     if (this.lastSnapshotSeq !== undefined && seq - this.lastSnapshotSeq < this.compactEvery) return;
     this.compacting = this.compact(snapshot)
@@ -134,12 +134,12 @@ export class NatsSharedLessons implements SharedLessons {
    * the lessons the previous snapshot already held are purged. One interval of lessons stays for replicas
    * a little behind; one further behind finds a hole and restores from the snapshot (catchUp).
    */
-  private async compact(take: () => LearnedSnapshot): Promise<void> {
+  private async compact(take: () => Promise<LearnedSnapshot>): Promise<void> {
     const { js, jsm, name } = await this.open();
     const names = lessonNames(name);
     this.lastSnapshotSeq ??= await latestSnapshotSeq(jsm, names);
     const previous = this.lastSnapshotSeq;
-    const snapshot = take();
+    const snapshot = await take();
     if (snapshot.seq - previous < this.compactEvery) return;
     await writeSnapshot(js, jsm, names, snapshot);
     this.lastSnapshotSeq = snapshot.seq;

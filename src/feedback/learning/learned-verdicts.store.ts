@@ -91,6 +91,9 @@ export class LearnedVerdictsStore {
         `DELETE FROM learned_verdicts WHERE (terms, article_id) IN
            (SELECT terms, article_id FROM learned_verdicts ORDER BY updated_at LIMIT ?)`,
       ),
+      page: this.db.prepare(
+        `SELECT ${columns} FROM learned_verdicts WHERE (terms, article_id) > (?, ?) ORDER BY terms, article_id LIMIT ?`,
+      ),
       position: this.db.prepare('SELECT seq FROM learning_log_position WHERE id = 1').pluck(),
       advance: this.db.prepare(
         'INSERT INTO learning_log_position (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq',
@@ -132,9 +135,10 @@ export class LearnedVerdictsStore {
     })();
   }
 
-  /** Every case and the log position they reflect, read in one transaction: the leader's snapshot. */
-  snapshot(): { seq: number; cases: StoredCase[] } {
-    return this.db.transaction(() => ({ seq: this.appliedSeq(), cases: this.all() }))();
+  /** Up to `limit` cases after `after`, in key order: a snapshot read a page at a time. */
+  casesAfter(after: Pick<StoredCase, 'terms' | 'articleId'> | undefined, limit: number): StoredCase[] {
+    const rows = this.statements.page.all(after?.terms.join(' ') ?? '', after?.articleId ?? '', limit) as Row[];
+    return rows.map(toCase);
   }
 
   /** Replaces every case by a snapshot's, at its log position (a replica behind the log's compaction). */

@@ -8,7 +8,13 @@ import type { Article } from '../../domain/article.js';
 import type { InsightVerdictEvent } from '../../domain/events.js';
 import { FeedbackDatabase } from '../feedback-database.js';
 import { LearnedVerdictsStore, type StoredCase } from './learned-verdicts.store.js';
-import { type Lesson, type LogEntry, SHARED_LESSONS, type SharedLessons } from './shared-lessons.js';
+import {
+  type LearnedSnapshot,
+  type Lesson,
+  type LogEntry,
+  SHARED_LESSONS,
+  type SharedLessons,
+} from './shared-lessons.js';
 import { SimilarQuestions } from './similar-questions.js';
 import { boundedLru } from '../../common/bounded-lru.js';
 
@@ -23,6 +29,8 @@ const MAX_TERMS = 16;
 const STRENGTH = 1.25;
 /** Searches look for an operator's reset at most this often: the look is a SQLite call, once per turn otherwise. */
 const EXTERNAL_CHANGE_CHECK_MS = 1000;
+/** A snapshot reads the store this many cases at a time, letting other work run in between (~15 ms each). */
+const SNAPSHOT_PAGE = 5000;
 
 /**
  * Learns from agents' verdicts which cards help for which questions, and ranks later results with it.
@@ -41,6 +49,8 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
   private externalChangeCheckedAt = -Infinity;
   private readonly pushed = boundedLru<string, readonly string[]>(PUSHED_CARDS.max, { ttl: PUSHED_CARDS.ttlMs });
   private following?: Subscription;
+  /** Lessons that arrived while a snapshot was being read: applied right after it, in order. */
+  private heldBySnapshot?: LogEntry[];
 
   constructor(
     database: FeedbackDatabase,
@@ -108,6 +118,11 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
 
   /** One lesson of the cluster's log, from whichever replica: applied once, in the log's order. */
   private applyShared(entry: LogEntry): void {
+    if (this.heldBySnapshot) {
+      // Bounded by the lessons arriving during one snapshot read (a fraction of a second).
+      this.heldBySnapshot.push(entry);
+      return;
+    }
     const seq = 'snapshot' in entry ? entry.snapshot.seq : entry.seq;
     try {
       if ('snapshot' in entry) {
@@ -120,11 +135,35 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
         if (applied.reset > 0) this.reload();
         else if (applied.stored) this.remember(applied);
       }
-      this.shared?.applied(seq, () => this.store.snapshot());
+      this.shared?.applied(seq, () => this.readSnapshot());
     } catch (error) {
       this.logger.error(
         `Lesson ${seq} of the cluster's log not applied, the store failed: ${(error as Error).message}`,
       );
+    }
+  }
+
+  /**
+   * Every case and the log position they reflect, for the log's compaction: read a page at a time so the
+   * event loop keeps serving calls (the whole store at once stalled it ~250 ms at 100,000 cases), with
+   * lessons held back meanwhile so the pages and the position stay one consistent state.
+   */
+  private async readSnapshot(): Promise<LearnedSnapshot> {
+    this.heldBySnapshot = [];
+    try {
+      const seq = this.store.appliedSeq();
+      const cases: StoredCase[] = [];
+      for (let page = this.store.casesAfter(undefined, SNAPSHOT_PAGE); ;) {
+        cases.push(...page);
+        if (page.length < SNAPSHOT_PAGE) break;
+        await new Promise((resolve) => setImmediate(resolve));
+        page = this.store.casesAfter(page.at(-1), SNAPSHOT_PAGE);
+      }
+      return { seq, cases };
+    } finally {
+      const held = this.heldBySnapshot;
+      this.heldBySnapshot = undefined;
+      for (const entry of held) this.applyShared(entry);
     }
   }
 

@@ -12,8 +12,8 @@ import { LearnedVerdictsStore } from './learned-verdicts.store.js';
 import type { LearnedSnapshot, Lesson, LogEntry, SequencedLesson, SharedLessons } from './shared-lessons.js';
 import { VerdictLearning } from './verdict-learning.service.js';
 
-const config = (storePath: string) =>
-  ({ get: () => ({ storePath, maxPending: 1000, maxLearned: 1000 }) }) as unknown as ConfigService<AppConfig, true>;
+const config = (storePath: string, maxLearned = 1000) =>
+  ({ get: () => ({ storePath, maxPending: 1000, maxLearned }) }) as unknown as ConfigService<AppConfig, true>;
 
 /**
  * The cluster's log as JetStream keeps it: one order, message ids deduplicated, questions by card, and
@@ -26,6 +26,7 @@ class InMemoryLessons implements SharedLessons {
   failing = false;
   compactEvery = Infinity;
   snapshot?: LearnedSnapshot;
+  private compacting = false;
   private lastSeq = 0;
   private readonly seen = new Set<string>();
   private readonly appended = new Subject<SequencedLesson>();
@@ -57,11 +58,15 @@ class InMemoryLessons implements SharedLessons {
     });
   }
 
-  applied(seq: number, take: () => LearnedSnapshot): void {
+  applied(seq: number, take: () => Promise<LearnedSnapshot>): void {
     const previous = this.snapshot?.seq ?? 0;
-    if (seq - previous < this.compactEvery) return;
-    this.snapshot = structuredClone(take());
-    this.log = this.log.filter((entry) => entry.seq > previous);
+    if (this.compacting || seq - previous < this.compactEvery) return;
+    this.compacting = true;
+    void take().then((snapshot) => {
+      this.snapshot = structuredClone(snapshot);
+      this.log = this.log.filter((entry) => entry.seq > previous);
+      this.compacting = false;
+    });
   }
 
   notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void {
@@ -85,10 +90,10 @@ describe(`${VerdictLearning.name} in cluster mode`, () => {
   let lessons: InMemoryLessons;
   let open: { database: FeedbackDatabase; learning: VerdictLearning }[];
 
-  const replica = (directory = mkdtempSync(join(tmpdir(), 'shared-learning-'))) => {
+  const replica = (directory = mkdtempSync(join(tmpdir(), 'shared-learning-')), maxLearned = 1000) => {
     const database = new FeedbackDatabase(config(directory));
     const counters = new Counters();
-    const learning = new VerdictLearning(database, counters, config(directory), lessons);
+    const learning = new VerdictLearning(database, counters, config(directory, maxLearned), lessons);
     learning.onModuleInit();
     open.push({ database, learning });
     return { learning, counters, directory, database };
@@ -167,11 +172,11 @@ describe(`${VerdictLearning.name} in cluster mode`, () => {
     lessons.compactEvery = 2;
     const first = replica();
     const questions = [VOICEMAIL, ['overdraft', 'fee'], ['card', 'lost'], ['pin', 'reset'], ['address', 'change']];
-    questions.forEach((question, call) => {
+    for (const [call, question] of questions.entries()) {
       first.learning.cardsPushed(`call-${call}`, question, ['kb-voicemail']);
       first.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: `call-${call}`, insightId: 'kb-voicemail' });
-    });
-    await settle();
+      await settle(); // one verdict at a time, as agents click
+    }
     expect(lessons.log.map((entry) => entry.seq)).toEqual([3, 4, 5]); // lessons 1-2 compacted away
     expect(lessons.snapshot?.seq).toBe(4);
 
@@ -186,6 +191,33 @@ describe(`${VerdictLearning.name} in cluster mode`, () => {
     expect(cases(late.database)).toEqual(cases(first.database));
     expect(new LearnedVerdictsStore(late.database, 1000).appliedSeq()).toBe(5);
     expect(ranked(late.learning)).toEqual(['kb-voicemail', 'kb-pin-policy']);
+  });
+
+  it('reads a snapshot a page at a time, holding back lessons meanwhile, so it is one consistent state', async () => {
+    const a = replica(undefined, 100_000);
+    const many = Array.from({ length: 12_000 }, (_, i) => ({
+      terms: [`topic${i}`],
+      articleId: 'kb-many',
+      accepted: 1,
+      rejected: 0,
+      updatedAt: i,
+    }));
+    new LearnedVerdictsStore(a.database, 100_000).restore(0, many);
+    lessons.compactEvery = 1;
+    a.learning.cardsPushed('call-1', VOICEMAIL, ['kb-voicemail']);
+    a.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // lesson 1 applied, its snapshot between two pages
+
+    await lessons.publish({ kind: 'verdict', terms: ['late'], articleId: 'kb-late', verdict: 'REJECTED', at: 1 });
+    const store = new LearnedVerdictsStore(a.database, 100_000);
+    expect(store.appliedSeq()).toBe(1); // held back while the snapshot is read
+    while (!lessons.snapshot) await settle();
+
+    expect(lessons.snapshot.seq).toBe(1);
+    expect(lessons.snapshot.cases).toHaveLength(12_001);
+    expect(lessons.snapshot.cases.some((learned) => learned.articleId === 'kb-late')).toBe(false);
+    expect(store.appliedSeq()).toBe(2);
+    expect(store.all().some((learned) => learned.articleId === 'kb-late')).toBe(true);
   });
 
   it("applies an operator's reset from the log on every replica", async () => {
