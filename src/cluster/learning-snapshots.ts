@@ -15,7 +15,7 @@ export interface SnapshotNames {
 /**
  * Writes the snapshot as consecutive messages, each expecting the one before it on the subject, so a
  * second writer (two leaders for an instant) makes one of the two fail instead of interleaving them.
- * Older snapshots are purged once this one is complete. Resolves with the first part's sequence.
+ * Older snapshots are purged once this one is complete.
  */
 export async function writeSnapshot(
   js: JetStreamClient,
@@ -25,8 +25,7 @@ export async function writeSnapshot(
 ): Promise<void> {
   const id = randomUUID();
   const parts = Math.max(1, Math.ceil(snapshot.cases.length / CASES_PER_PART));
-  const last = await jsm.streams.getMessage(names.snapshots, { last_by_subj: names.snapshotSubject });
-  let previous = last?.seq ?? 0;
+  let previous = (await lastPart(jsm, names))?.seq ?? 0;
   let first = 0;
   for (let part = 0; part < parts; part++) {
     const cases = snapshot.cases.slice(part * CASES_PER_PART, (part + 1) * CASES_PER_PART).map(toRow);
@@ -45,10 +44,10 @@ export async function readLatestSnapshot(
   jsm: JetStreamManager,
   names: SnapshotNames,
 ): Promise<LearnedSnapshot | undefined> {
-  const tail = await jsm.streams.getMessage(names.snapshots, { last_by_subj: names.snapshotSubject });
+  const tail = await lastPart(jsm, names);
   if (!tail) return undefined;
   let end = tail.seq;
-  let final = parseSnapshotPart(tail.data);
+  let final = tail.part;
   // A snapshot being written ends before its first part: the complete one before it is still there.
   if (final && final.part !== final.parts - 1) {
     end = tail.seq - final.part - 1;
@@ -67,6 +66,16 @@ export async function readLatestSnapshot(
     }
   }
   return { seq: final.asOf, cases };
+}
+
+/** The position the latest snapshot (or the one being written) stands for; 0 when there is none. */
+export async function latestSnapshotSeq(jsm: JetStreamManager, names: SnapshotNames): Promise<number> {
+  return (await lastPart(jsm, names))?.part?.asOf ?? 0;
+}
+
+async function lastPart(jsm: JetStreamManager, names: SnapshotNames) {
+  const last = await jsm.streams.getMessage(names.snapshots, { last_by_subj: names.snapshotSubject });
+  return last ? { seq: last.seq, part: parseSnapshotPart(last.data) } : undefined;
 }
 
 function toRow(learned: StoredCase): SnapshotPart['cases'][number] {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { type KV, KvWatchInclude } from '@nats-io/kv';
 import { Subject } from 'rxjs';
+import { onceSucceeded } from '../common/once-succeeded.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ClusterErrorCode, ClusterException } from './cluster.exception.js';
 import type { CoordinationStore } from './coordination-store.js';
@@ -20,11 +21,18 @@ const encoder = new TextEncoder();
 export class NatsCoordinationStore implements CoordinationStore, OnApplicationShutdown {
   private readonly logger = new Logger(NatsCoordinationStore.name);
   private readonly released = new Subject<void>();
-  private buckets?: Promise<{ lease: KV; claims: KV }>;
 
   readonly leaseReleased$ = this.released.asObservable();
 
   private readonly leaseTtlMs: number;
+  /** The buckets, created on first use once NATS is reachable (a failed attempt is tried again next time). */
+  private readonly buckets = onceSucceeded(async () => {
+    const { kvm, name } = await this.nats.ready();
+    const lease = await kvm.create(`${name}-lease`, { history: 1, ttl: this.leaseTtlMs });
+    const claims = await kvm.create(`${name}-card-claims`, { history: 1, ttl: CLAIM_TTL_MS });
+    void this.watchReleases(lease);
+    return { lease, claims };
+  });
 
   constructor(
     private readonly nats: NatsClient,
@@ -61,19 +69,10 @@ export class NatsCoordinationStore implements CoordinationStore, OnApplicationSh
     return (await this.conditional(() => claims.create(key, encoder.encode(String(fencingToken))))) !== undefined;
   }
 
-  /** The buckets, created on first use once NATS is reachable (a failed attempt is tried again next time). */
   private async open(): Promise<{ lease: KV; claims: KV }> {
-    const { kvm, name } = await this.nats.ready();
-    this.buckets ??= (async () => {
-      const lease = await kvm.create(`${name}-lease`, { history: 1, ttl: this.leaseTtlMs });
-      const claims = await kvm.create(`${name}-card-claims`, { history: 1, ttl: CLAIM_TTL_MS });
-      void this.watchReleases(lease);
-      return { lease, claims };
-    })();
     try {
-      return await this.buckets;
+      return await this.buckets();
     } catch (error) {
-      this.buckets = undefined;
       throw new ClusterException(ClusterErrorCode.StoreFailed, describeNatsError(error));
     }
   }

@@ -4,13 +4,14 @@ import type { KV, Kvm } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import { Counters } from '../common/counters.js';
+import { onceSucceeded } from '../common/once-succeeded.js';
 import type { LearnedSnapshot, Lesson, LogEntry, SharedLessons } from '../feedback/learning/shared-lessons.js';
 import { ClusterErrorCode, ClusterException } from './cluster.exception.js';
 import { claimKey } from './claimed-push.gate.js';
 import { addOrKeep } from './verdict-queue.js';
 import { describeNatsError, NatsClient } from './nats-client.js';
-import { parseLesson, parseSnapshotPart } from './lesson-codec.js';
-import { readLatestSnapshot, type SnapshotNames, writeSnapshot } from './learning-snapshots.js';
+import { parseLesson } from './lesson-codec.js';
+import { latestSnapshotSeq, readLatestSnapshot, type SnapshotNames, writeSnapshot } from './learning-snapshots.js';
 import { StreamLease } from './stream-lease.js';
 
 /** A card's verdict comes within the call or soon after: its question is kept, and its first verdict told apart, this long. */
@@ -42,7 +43,10 @@ export const lessonNames = (name: string) => ({
 @Injectable()
 export class NatsSharedLessons implements SharedLessons {
   private readonly logger = new Logger(NatsSharedLessons.name);
-  private ensured?: Promise<{ questions: KV }>;
+  private readonly ensured = onceSucceeded(async () => {
+    const { jsm, kvm, name } = await this.nats.ready();
+    return ensureLessons(jsm, kvm, name);
+  });
   private compacting?: Promise<void>;
   private lastSnapshotSeq?: number;
   /** Lessons between two compactions; a field so a test can make it small. */
@@ -202,12 +206,8 @@ export class NatsSharedLessons implements SharedLessons {
   }
 
   private async open() {
-    const jet = await this.nats.ready();
-    this.ensured ??= ensureLessons(jet.jsm, jet.kvm, jet.name).catch((error: unknown) => {
-      this.ensured = undefined;
-      throw error;
-    });
-    return { ...jet, ...(await this.ensured) };
+    const made = await this.ensured();
+    return { ...(await this.nats.ready()), ...made };
   }
 }
 
@@ -234,10 +234,4 @@ async function ensureLessons(jsm: JetStreamManager, kvm: Kvm, name: string): Pro
     }),
   );
   return { questions: await kvm.create(names.questions, { history: 1, ttl: QUESTION_TTL_MS }) };
-}
-
-/** The position of the latest snapshot (its last message is enough), 0 when there is none. */
-async function latestSnapshotSeq(jsm: JetStreamManager, names: SnapshotNames): Promise<number> {
-  const tail = await jsm.streams.getMessage(names.snapshots, { last_by_subj: names.snapshotSubject });
-  return (tail && parseSnapshotPart(tail.data)?.asOf) ?? 0;
 }

@@ -142,26 +142,16 @@ function parseJson(value: Uint8Array): unknown {
 }
 
 function parseRelayed(data: Uint8Array): (RelayedPanelEvent & { origin: string }) | undefined {
-  try {
-    const parsed = JSON.parse(decoder.decode(data)) as Partial<RelayedPanelEvent & { origin: string }>;
-    const { origin, contactId, event } = parsed;
-    if (typeof origin !== 'string' || typeof contactId !== 'string' || !event) return undefined;
-    if (typeof event.id !== 'string' || typeof event.data !== 'string') return undefined;
-    if (event.type !== 'cards' && event.type !== 'verdict' && event.type !== 'ended') return undefined;
-    return { origin, contactId, event: { id: event.id, type: event.type, data: event.data } };
-  } catch {
-    return undefined;
-  }
+  const { origin, contactId, event } = (parseJson(data) ?? {}) as Partial<RelayedPanelEvent & { origin: string }>;
+  if (typeof origin !== 'string' || typeof contactId !== 'string' || !event) return undefined;
+  if (typeof event.id !== 'string' || typeof event.data !== 'string') return undefined;
+  if (event.type !== 'cards' && event.type !== 'verdict' && event.type !== 'ended') return undefined;
+  return { origin, contactId, event: { id: event.id, type: event.type, data: event.data } };
 }
 
 function parseSession(value: Uint8Array): SignedInAgent | undefined {
-  try {
-    const session = JSON.parse(decoder.decode(value)) as Partial<SignedInAgent>;
-    const { agentId, name, tenantId, expiresAt } = session;
-    if (typeof agentId !== 'string' || typeof name !== 'string' || typeof tenantId !== 'string') return undefined;
-    if (typeof expiresAt !== 'number') return undefined;
-    return { agentId, name, tenantId, expiresAt };
-  } catch {
-    return undefined;
-  }
+  const { agentId, name, tenantId, expiresAt } = (parseJson(value) ?? {}) as Partial<SignedInAgent>;
+  if (typeof agentId !== 'string' || typeof name !== 'string' || typeof tenantId !== 'string') return undefined;
+  if (typeof expiresAt !== 'number') return undefined;
+  return { agentId, name, tenantId, expiresAt };
 }

@@ -13,15 +13,12 @@ const TIMEOUT_MS = 5000;
  * ones starting later included. Resolves with the lesson's place in the log; rejects with a message that
  * names no server or credential.
  */
-export async function publishReset(natsUrl: string, clusterName: string, filter: CaseFilter): Promise<number> {
+export async function publishReset(servers: string[], clusterName: string, filter: CaseFilter): Promise<number> {
   const lesson: Lesson = { kind: 'reset', filter, at: Date.now() };
   let connection;
   try {
     connection = await connect({
-      servers: natsUrl
-        .split(',')
-        .map((server) => server.trim())
-        .filter(Boolean),
+      servers,
       timeout: TIMEOUT_MS,
       name: 'learning-cli',
     });

@@ -7,6 +7,7 @@ import {
   type PendingSignIns,
 } from '../panel/pending-sign-ins.js';
 import { keyDigest } from '../common/key-digest.js';
+import { onceSucceeded } from '../common/once-succeeded.js';
 import { describeNatsError, isRevisionConflict, NatsClient } from './nats-client.js';
 
 const encoder = new TextEncoder();
@@ -22,7 +23,10 @@ const decoder = new TextDecoder();
 export class SharedPendingSignIns implements PendingSignIns {
   private readonly logger = new Logger(SharedPendingSignIns.name);
   private readonly local = new LocalPendingSignIns();
-  private bucket?: Promise<KV>;
+  private readonly shared = onceSucceeded(async (): Promise<KV> => {
+    const { kvm, name } = await this.nats.ready();
+    return kvm.create(`${name}-panel-sign-ins`, { history: 1, ttl: PENDING_SIGN_IN_TTL_MS });
+  });
 
   constructor(private readonly nats: NatsClient) {}
 
@@ -54,14 +58,5 @@ export class SharedPendingSignIns implements PendingSignIns {
       return undefined;
     }
     return mine ?? (JSON.parse(decoder.decode(entry.value)) as PendingSignIn);
-  }
-
-  private async shared(): Promise<KV> {
-    const { kvm, name } = await this.nats.ready();
-    this.bucket ??= kvm.create(`${name}-panel-sign-ins`, { history: 1, ttl: PENDING_SIGN_IN_TTL_MS });
-    return this.bucket.catch((error: unknown) => {
-      this.bucket = undefined;
-      throw error;
-    });
   }
 }

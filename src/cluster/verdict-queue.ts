@@ -4,6 +4,7 @@ import { nanos } from '@nats-io/transport-node';
 import { defer, map, type Observable } from 'rxjs';
 import type { TrainingFeedback } from '../domain/training-feedback.js';
 import type { FeedbackSink } from '../feedback/feedback-sink.js';
+import { onceSucceeded } from '../common/once-succeeded.js';
 import { ClusterErrorCode, ClusterException } from './cluster.exception.js';
 import { describeNatsError, NatsClient } from './nats-client.js';
 
@@ -78,7 +79,10 @@ export async function addOrKeep(add: () => Promise<unknown>): Promise<void> {
 @Injectable()
 export class VerdictQueuePublisher implements FeedbackSink {
   readonly queues = true;
-  private ensured?: Promise<void>;
+  private readonly streams = onceSucceeded(async () => {
+    const { jsm, name } = await this.nats.ready();
+    await ensureVerdictStreams(jsm, name);
+  });
 
   constructor(private readonly nats: NatsClient) {}
 
@@ -88,12 +92,8 @@ export class VerdictQueuePublisher implements FeedbackSink {
 
   private async publish(verdict: QueuedVerdict): Promise<void> {
     try {
-      const { js, jsm, name } = await this.nats.ready();
-      this.ensured ??= ensureVerdictStreams(jsm, name).catch((error: unknown) => {
-        this.ensured = undefined;
-        throw error;
-      });
-      await this.ensured;
+      await this.streams();
+      const { js, name } = await this.nats.ready();
       await js.publish(verdictStreams(name).subject, JSON.stringify(verdict), { msgID: verdict.idempotencyKey });
     } catch (error) {
       throw new ClusterException(ClusterErrorCode.QueueFailed, `verdict not queued: ${describeNatsError(error)}`);

@@ -11,10 +11,17 @@ export interface ClusterConfig {
   leaseTtlMs: number;
 }
 
-export function toClusterConfig(vars: EnvironmentVariables): ClusterConfig {
-  const servers = (vars.NATS_URL ?? '')
+export const DEFAULT_CLUSTER_NAME = 'agent-assist';
+
+/** NATS_URL's servers: comma-separated, blanks ignored (none: single-pod mode). */
+export function natsServers(natsUrl: string | undefined): string[] {
+  return (natsUrl ?? '')
     .split(',')
     .map((server) => server.trim())
     .filter(Boolean);
+}
+
+export function toClusterConfig(vars: EnvironmentVariables): ClusterConfig {
+  const servers = natsServers(vars.NATS_URL);
   return { enabled: servers.length > 0, servers, name: vars.CLUSTER_NAME, leaseTtlMs: vars.CLUSTER_LEASE_TTL_MS };
 }

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsOptional } from 'class-validator';
 import { HostAddress, Matching, NumberAtLeast, NumberBetween, OneOf, TextOfLength, WholeNumber } from './env-rules.js';
+import { DEFAULT_CLUSTER_NAME } from './cluster-config.js';
 import { IsWebUrl } from './is-web-url.validator.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
@@ -110,7 +111,8 @@ export class EnvironmentVariables {
     'nats:// or tls:// URLs, comma-separated',
   )
   NATS_URL?: string;
-  @Matching(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32') CLUSTER_NAME: string = 'agent-assist';
+  @Matching(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and -, at most 32') CLUSTER_NAME: string =
+    DEFAULT_CLUSTER_NAME;
   @Type(() => Number) @WholeNumber(1000, 60_000, MS) CLUSTER_LEASE_TTL_MS: number = 3000;
 
   @Type(() => Number) @WholeNumber(0, 120_000, MS) SHUTDOWN_DRAIN_MS: number = 8000;

@@ -5,6 +5,7 @@ import { parseArgs, parseEnv } from 'node:util';
 import { ConfigService } from '@nestjs/config';
 import Database from 'better-sqlite3';
 import type { AppConfig } from '../../config/app-config.js';
+import { DEFAULT_CLUSTER_NAME, natsServers } from '../../config/cluster-config.js';
 import { envFilePaths } from '../../config/load-configuration.js';
 import { toTerms } from '../../knowledge/query/terms.js';
 import { publishReset } from '../../cluster/publish-reset.js';
@@ -67,7 +68,12 @@ interface Command {
   yes: boolean;
   storePath: string;
   /** Cluster mode: a reset is the cluster's, through NATS. */
-  cluster?: { natsUrl: string; name: string };
+  cluster?: ClusterTarget;
+}
+
+interface ClusterTarget {
+  servers: string[];
+  name: string;
 }
 
 type Parsed = { ok: true; command: Command } | { ok: false; message: string };
@@ -124,7 +130,7 @@ function parseCommand(args: readonly string[], env: NodeJS.ProcessEnv): Parsed {
     if (limit < 1) return { ok: false, message: `--limit expects a whole number from 1, not "${values.limit}"` };
   }
   const storePath = values.store ?? setting(env, 'FEEDBACK_STORE_PATH') ?? './data';
-  const natsUrl = setting(env, 'NATS_URL')?.trim();
+  const servers = natsServers(setting(env, 'NATS_URL'));
   if (storePath.trim() === '') return { ok: false, message: 'the feedback store directory is empty' };
   const command: Command = {
     name,
@@ -134,7 +140,7 @@ function parseCommand(args: readonly string[], env: NodeJS.ProcessEnv): Parsed {
     json: values.json ?? false,
     yes: values.yes ?? false,
     storePath,
-    ...(natsUrl ? { cluster: { natsUrl, name: setting(env, 'CLUSTER_NAME') ?? 'agent-assist' } } : {}),
+    ...(servers.length > 0 ? { cluster: { servers, name: setting(env, 'CLUSTER_NAME') ?? DEFAULT_CLUSTER_NAME } } : {}),
   };
   return { ok: true, command };
 }
@@ -194,11 +200,11 @@ function reset(store: LearnedVerdictsStore, command: Command): Outcome {
   return { code: 0, stdout: `deleted ${plural(deleted, 'case')}${which}; ${store.size} left` };
 }
 
-async function resetCluster(store: LearnedVerdictsStore, command: Command, cluster: { natsUrl: string; name: string }) {
+async function resetCluster(store: LearnedVerdictsStore, command: Command, cluster: ClusterTarget) {
   const which = command.described ? ` (${command.described})` : ' (everything learned)';
   const here = store.list(command.filter, -1).length;
   try {
-    const seq = await publishReset(cluster.natsUrl, cluster.name, command.filter);
+    const seq = await publishReset(cluster.servers, cluster.name, command.filter);
     return {
       code: 0 as const,
       stdout:
