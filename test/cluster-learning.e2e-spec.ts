@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ConfigService } from '@nestjs/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsClient } from '../src/cluster/nats-client.js';
+import { NatsCoordinationStore } from '../src/cluster/nats-coordination.store.js';
 import { lessonNames, NatsSharedLessons } from '../src/cluster/nats-shared-lessons.js';
 import type { StreamLease } from '../src/cluster/stream-lease.js';
 import { Counters } from '../src/common/counters.js';
@@ -41,7 +42,8 @@ describe('cluster mode: the lessons log compacted into snapshots (real NATS JetS
     const client = new NatsClient(settings);
     client.onModuleInit();
     await client.firstConnection();
-    const shared = new NatsSharedLessons(client, new Counters(), { role } as unknown as StreamLease);
+    const claims = new NatsCoordinationStore(client, settings);
+    const shared = new NatsSharedLessons(client, new Counters(), { role } as unknown as StreamLease, claims);
     shared.compactEvery = compactEvery;
     const database = new FeedbackDatabase(settings);
     const learning = new VerdictLearning(database, new Counters(), settings, shared);

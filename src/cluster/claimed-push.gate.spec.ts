@@ -32,6 +32,7 @@ describe(ClaimedPushGate.name, () => {
       releaseLease: vi.fn(),
       connected: () => true,
       claim: vi.fn(async (key: string) => !claimed.has(key) && claimed.add(key) !== undefined),
+      claimedQuestion: vi.fn(),
     };
     fence = vi.fn(() => 7);
     counters = new Counters();
@@ -39,12 +40,16 @@ describe(ClaimedPushGate.name, () => {
   });
 
   it('admits each card of a call once across the cluster, whichever replica pushes it', async () => {
-    expect((await sut.admit('call-1', [card('kb-a'), card('kb-b')])).map((c) => c.id)).toEqual(['kb-a', 'kb-b']);
+    const question = ['pin', 'voicemail'];
+    expect((await sut.admit('call-1', [card('kb-a'), card('kb-b')], question)).map((c) => c.id)).toEqual([
+      'kb-a',
+      'kb-b',
+    ]);
     // After a failover the new leader heard the same question again.
     expect((await sut.admit('call-1', [card('kb-b'), card('kb-c')])).map((c) => c.id)).toEqual(['kb-c']);
     // Another call may see the same article.
     expect((await sut.admit('call-2', [card('kb-a')])).map((c) => c.id)).toEqual(['kb-a']);
-    expect(store.claim).toHaveBeenCalledWith(claimKey('call-1', 'kb-a'), 7);
+    expect(store.claim).toHaveBeenCalledWith(claimKey('call-1', 'kb-a'), 7, question); // kept for learning
     expect(counters.get('cluster_cards_not_pushed{cause="claimed-before"}')).toBe(1);
   });
 

@@ -21,18 +21,27 @@ export class ClaimedPushGate implements PushGate {
     private readonly counters: Counters,
   ) {}
 
-  async admit(interactionId: string, cards: readonly AssistCard[]): Promise<AssistCard[]> {
+  async admit(
+    interactionId: string,
+    cards: readonly AssistCard[],
+    question?: readonly string[],
+  ): Promise<AssistCard[]> {
     const token = this.lease.fence();
     if (token === undefined) return this.fenced(interactionId, cards);
-    const claimed = await Promise.all(cards.map((card) => this.claim(interactionId, card, token)));
+    const claimed = await Promise.all(cards.map((card) => this.claim(interactionId, card, token, question)));
     // The claims were a round trip: a process paused meanwhile must not push on waking.
     if (this.lease.fence() !== token) return this.fenced(interactionId, cards);
     return cards.filter((_, index) => claimed[index]);
   }
 
-  private async claim(interactionId: string, card: AssistCard, token: number): Promise<boolean> {
+  private async claim(
+    interactionId: string,
+    card: AssistCard,
+    token: number,
+    question: readonly string[] | undefined,
+  ): Promise<boolean> {
     try {
-      const first = await this.store.claim(claimKey(interactionId, card.id), token);
+      const first = await this.store.claim(claimKey(interactionId, card.id), token, question);
       if (!first) this.counters.count('cluster_cards_not_pushed', { cause: 'claimed-before' });
       return first;
     } catch (error) {

@@ -14,8 +14,13 @@ export interface CoordinationStore {
   releaseLease(revision: number): Promise<void>;
   /** Emits when the lease is released or deleted (not when it expires: the standbys' timer sees that). */
   readonly leaseReleased$: Observable<void>;
-  /** True for the first claim of `key` within the claims' lifetime, false for every later one. */
-  claim(key: string, fencingToken: number): Promise<boolean>;
+  /**
+   * True for the first claim of `key` within the claims' lifetime, false for every later one. The question
+   * the card answers is kept with the claim, for learning from its verdict on any replica.
+   */
+  claim(key: string, fencingToken: number, question?: readonly string[]): Promise<boolean>;
+  /** The question kept with the claim of `key`, if it was made within `maxAgeMs`. */
+  claimedQuestion(key: string, maxAgeMs: number): Promise<readonly string[] | undefined>;
   /** Whether the connection to NATS is up now. */
   connected(): boolean;
 }

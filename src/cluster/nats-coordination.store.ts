@@ -64,9 +64,22 @@ export class NatsCoordinationStore implements CoordinationStore, OnApplicationSh
     await this.conditional(() => lease.delete(LEASE_KEY, { previousSeq: revision }).then(() => revision));
   }
 
-  async claim(key: string, fencingToken: number): Promise<boolean> {
+  async claim(key: string, fencingToken: number, question?: readonly string[]): Promise<boolean> {
     const { claims } = await this.open();
-    return (await this.conditional(() => claims.create(key, encoder.encode(String(fencingToken))))) !== undefined;
+    const value = encoder.encode(JSON.stringify({ token: fencingToken, question }));
+    return (await this.conditional(() => claims.create(key, value))) !== undefined;
+  }
+
+  async claimedQuestion(key: string, maxAgeMs: number): Promise<readonly string[] | undefined> {
+    const { claims } = await this.open();
+    let entry;
+    try {
+      entry = await claims.get(key);
+    } catch (error) {
+      throw new ClusterException(ClusterErrorCode.StoreFailed, describeNatsError(error));
+    }
+    if (!entry || entry.operation !== 'PUT' || Date.now() - entry.created.getTime() > maxAgeMs) return undefined;
+    return parseClaimedQuestion(entry.value);
   }
 
   private async open(): Promise<{ lease: KV; claims: KV }> {
@@ -97,5 +110,16 @@ export class NatsCoordinationStore implements CoordinationStore, OnApplicationSh
       // The standbys' polling still finds a released lease within a third of its TTL.
       if (!this.nats.closingDown) this.logger.warn(`Lease watch ended: ${describeNatsError(error)}`);
     }
+  }
+}
+
+/** A claim's value is ours, but it is read back from the network: checked, and at most 4 KB parsed. */
+function parseClaimedQuestion(value: Uint8Array): readonly string[] | undefined {
+  if (value.length > 4096) return undefined;
+  try {
+    const { question } = JSON.parse(new TextDecoder().decode(value)) as { question?: unknown };
+    return Array.isArray(question) && question.every((term) => typeof term === 'string') ? question : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliverPolicy, DiscardPolicy, type JetStreamManager, StorageType } from '@nats-io/jetstream';
-import type { KV, Kvm } from '@nats-io/kv';
 import { nanos } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import { Counters } from '../common/counters.js';
@@ -8,6 +7,7 @@ import { onceSucceeded } from '../common/once-succeeded.js';
 import type { LearnedSnapshot, Lesson, LogEntry, SharedLessons } from '../feedback/learning/shared-lessons.js';
 import { ClusterErrorCode, ClusterException } from './cluster.exception.js';
 import { claimKey } from './claimed-push.gate.js';
+import { COORDINATION_STORE, type CoordinationStore } from './coordination-store.js';
 import { addOrKeep } from './verdict-queue.js';
 import { describeNatsError, NatsClient } from './nats-client.js';
 import { parseLesson } from './lesson-codec.js';
@@ -23,13 +23,11 @@ const MAX_LESSONS = 1_000_000;
 const MAX_LOG_BYTES = 256 * 1024 * 1024;
 /** A consumer that failed (NATS away, stream recreated) is opened again after this pause. */
 const RESUME_AFTER_MS = 1000;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export const lessonNames = (name: string) => ({
   stream: `${name}-lessons`,
   subject: `${name}.lessons`,
-  questions: `${name}-card-questions`,
   snapshots: `${name}-learning-snapshots`,
   snapshotSubject: `${name}.learning.snapshots`,
 });
@@ -37,15 +35,14 @@ export const lessonNames = (name: string) => ({
 /**
  * SharedLessons on JetStream: the stream `<CLUSTER_NAME>-lessons` is the one ordered log (deduplicated by
  * Nats-Msg-Id within two hours), each replica follows it with an ordered consumer from the position its
- * store recorded, and the questions cards were pushed for sit in the key-value bucket
- * `<CLUSTER_NAME>-card-questions`, keyed like the card claims.
+ * store recorded; the question a card was pushed for is the one kept with the card's claim.
  */
 @Injectable()
 export class NatsSharedLessons implements SharedLessons {
   private readonly logger = new Logger(NatsSharedLessons.name);
   private readonly ensured = onceSucceeded(async () => {
-    const { jsm, kvm, name } = await this.nats.ready();
-    return ensureLessons(jsm, kvm, name);
+    const { jsm, name } = await this.nats.ready();
+    await ensureLessons(jsm, name);
   });
   private compacting?: Promise<void>;
   private lastSnapshotSeq?: number;
@@ -56,6 +53,7 @@ export class NatsSharedLessons implements SharedLessons {
     private readonly nats: NatsClient,
     private readonly counters: Counters,
     private readonly lease: StreamLease,
+    @Inject(COORDINATION_STORE) private readonly store: CoordinationStore,
   ) {}
 
   async publish(lesson: Lesson, dedupeKey?: string): Promise<boolean> {
@@ -177,23 +175,9 @@ export class NatsSharedLessons implements SharedLessons {
     return position;
   }
 
-  notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void {
-    const value = encoder.encode(JSON.stringify(terms));
-    void this.open()
-      .then(({ questions }) => Promise.all(articleIds.map((id) => questions.put(claimKey(interactionId, id), value))))
-      .catch((error: unknown) => {
-        this.counters.count('cluster_lesson_failures', { step: 'note' });
-        this.logger.warn({ msg: `Question of pushed cards not shared: ${describeNatsError(error)}`, interactionId });
-      });
-  }
-
   async questionOf(interactionId: string, articleId: string): Promise<readonly string[] | undefined> {
     try {
-      const { questions } = await this.open();
-      const entry = await questions.get(claimKey(interactionId, articleId));
-      if (!entry || entry.operation !== 'PUT') return undefined;
-      const terms: unknown = JSON.parse(decoder.decode(entry.value));
-      return Array.isArray(terms) && terms.every((term) => typeof term === 'string') ? terms : undefined;
+      return await this.store.claimedQuestion(claimKey(interactionId, articleId), QUESTION_TTL_MS);
     } catch (error) {
       this.counters.count('cluster_lesson_failures', { step: 'question' });
       throw new ClusterException(ClusterErrorCode.LessonsFailed, `question not read: ${describeNatsError(error)}`);
@@ -206,12 +190,12 @@ export class NatsSharedLessons implements SharedLessons {
   }
 
   private async open() {
-    const made = await this.ensured();
-    return { ...(await this.nats.ready()), ...made };
+    await this.ensured();
+    return this.nats.ready();
   }
 }
 
-async function ensureLessons(jsm: JetStreamManager, kvm: Kvm, name: string): Promise<{ questions: KV }> {
+async function ensureLessons(jsm: JetStreamManager, name: string): Promise<void> {
   const names = lessonNames(name);
   await addOrKeep(() =>
     jsm.streams.add({
@@ -233,5 +217,4 @@ async function ensureLessons(jsm: JetStreamManager, kvm: Kvm, name: string): Pro
       discard: DiscardPolicy.Old,
     }),
   );
-  return { questions: await kvm.create(names.questions, { history: 1, ttl: QUESTION_TTL_MS }) };
 }

@@ -43,6 +43,7 @@ class FakeLeaseStore implements CoordinationStore {
     this.leaseReleased$.next();
   }
   claim = () => Promise.resolve(true);
+  claimedQuestion = () => Promise.resolve(undefined);
   connected = () => this.up;
 }
 

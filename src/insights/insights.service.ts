@@ -51,11 +51,14 @@ export class InsightsService {
     return cards;
   }
 
-  /** Pushes the cards the gate admits (all of them in single-pod mode); completes at once if none. */
-  push(utterance: Utterance, proposed: AssistCard[]): Observable<void> {
+  /**
+   * Pushes the cards the gate admits (all of them in single-pod mode); completes at once if none.
+   * `question`: the terms the cards answer, which cluster mode keeps with each card's claim.
+   */
+  push(utterance: Utterance, proposed: AssistCard[], question?: readonly string[]): Observable<void> {
     const gate = this.gate;
     if (!gate) return this.pushAdmitted(utterance, proposed);
-    return defer(() => gate.admit(utterance.interactionId, proposed)).pipe(
+    return defer(() => gate.admit(utterance.interactionId, proposed, question)).pipe(
       switchMap((admitted) => (admitted.length === 0 ? of(undefined) : this.pushAdmitted(utterance, admitted))),
     );
   }

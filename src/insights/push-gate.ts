@@ -6,7 +6,8 @@ import type { AssistCard } from '../domain/card.js';
  * vouch for is left out.
  */
 export interface PushGate {
-  admit(interactionId: string, cards: readonly AssistCard[]): Promise<AssistCard[]>;
+  /** `question`: the terms the cards answer, kept with each claim (learning from a verdict on any replica). */
+  admit(interactionId: string, cards: readonly AssistCard[], question?: readonly string[]): Promise<AssistCard[]>;
 }
 
 export const PUSH_GATE = Symbol('PUSH_GATE');

@@ -265,7 +265,7 @@ export const METRIC_CATALOG = {
     cause: ['no-lease', 'claimed-before', 'claim-failed'],
   }),
   cluster_lesson_failures: counter("Steps of the cluster's shared learning that failed, by step", {
-    step: ['publish', 'follow', 'note', 'question', 'malformed', 'compact', 'compacted'],
+    step: ['publish', 'follow', 'question', 'malformed', 'compact', 'compacted'],
   }),
   cluster_verdict_deliveries: counter('Verdicts from the JetStream queue to the training endpoint, by outcome', {
     outcome: ['delivered', 'retried', 'dead-lettered', 'malformed'],

@@ -213,7 +213,7 @@ export class AssistPipeline implements OnApplicationBootstrap, BeforeApplication
   }
 
   private push({ utterance, plan, cards }: Assist): Observable<void> {
-    return this.insights.push(utterance, cards).pipe(
+    return this.insights.push(utterance, cards, plan.stems).pipe(
       tap(() => {
         this.knowledge.cardsShown(utterance.interactionId, plan);
         this.learning.cardsPushed(

@@ -39,9 +39,7 @@ export interface SharedLessons {
   follow(afterSeq: number): Observable<LogEntry>;
   /** Lesson `seq` is applied here; the log may compact what came before, from `snapshot()` (the leader's). */
   applied(seq: number, snapshot: () => Promise<LearnedSnapshot>): void;
-  /** Notes the question a card was pushed for, so a verdict reaching another replica can count for it. */
-  notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void;
-  /** The question noted for this card by any replica, if still known. */
+  /** The question this card was pushed for, by whichever replica pushed it, if still known (2 hours). */
   questionOf(interactionId: string, articleId: string): Promise<readonly string[] | undefined>;
 }
 

@@ -72,10 +72,9 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
 
   /** These cards were pushed for a question with these terms: their verdicts will count for it. */
   cardsPushed(interactionId: string, terms: readonly string[], articleIds: readonly string[]): void {
-    const question = [...new Set(terms.slice(0, MAX_TERMS))].sort();
+    const question = toQuestion(terms);
     if (question.length === 0) return;
     for (const articleId of articleIds) this.pushed.set(pushKey(interactionId, articleId), question);
-    this.shared?.notePushed(interactionId, articleIds, question);
   }
 
   /**
@@ -105,8 +104,10 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
   /** A verdict may reach a replica that did not push its card: the question is then the cluster's note. */
   private async learnShared(verdict: InsightVerdictEvent, known: readonly string[] | undefined, shared: SharedLessons) {
     try {
-      const question = known ?? (await shared.questionOf(verdict.interactionId, verdict.insightId));
-      if (!question) return this.notLearned(verdict);
+      // Pushed by another replica: the question kept with the card's claim (cluster-wide, 2 hours).
+      const claimed = known ? undefined : await shared.questionOf(verdict.interactionId, verdict.insightId);
+      const question = known ?? (claimed && toQuestion(claimed));
+      if (!question?.length) return this.notLearned(verdict);
       const lesson = toLesson(verdict, question);
       const dedupeKey = keyDigest(JSON.stringify([verdict.interactionId, verdict.insightId]), 32);
       if (!(await shared.publish(lesson, dedupeKey))) return this.notLearned(verdict);
@@ -221,6 +222,11 @@ export class VerdictLearning implements OnModuleInit, OnApplicationShutdown {
     this.memory.clear();
     for (const learned of this.store.all()) this.memory.put(learned);
   }
+}
+
+/** A question's terms as learning keeps them: the first ones (they name the subject), distinct, sorted. */
+function toQuestion(terms: readonly string[]): string[] {
+  return [...new Set(terms.slice(0, MAX_TERMS))].sort();
 }
 
 function toLesson(verdict: InsightVerdictEvent, terms: readonly string[]): Lesson & { kind: 'verdict' } {

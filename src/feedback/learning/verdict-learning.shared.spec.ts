@@ -69,7 +69,8 @@ class InMemoryLessons implements SharedLessons {
     });
   }
 
-  notePushed(interactionId: string, articleIds: readonly string[], terms: readonly string[]): void {
+  /** What the push gate does in cluster mode: the question kept with each card's claim. */
+  claimed(interactionId: string, terms: readonly string[], articleIds: readonly string[]): void {
     for (const id of articleIds) this.questions.set(`${interactionId}/${id}`, terms);
   }
 
@@ -119,6 +120,7 @@ describe(`${VerdictLearning.name} in cluster mode`, () => {
     const standby = replica();
 
     leader.learning.cardsPushed('call-1', VOICEMAIL, ['kb-pin-policy', 'kb-voicemail']);
+    lessons.claimed('call-1', VOICEMAIL, ['kb-pin-policy', 'kb-voicemail']); // the push gate, with the claims
     standby.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
     await settle();
 
@@ -132,6 +134,7 @@ describe(`${VerdictLearning.name} in cluster mode`, () => {
     const a = replica();
     const b = replica();
     a.learning.cardsPushed('call-1', VOICEMAIL, ['kb-voicemail']);
+    lessons.claimed('call-1', VOICEMAIL, ['kb-voicemail']); // the push gate, with the claims
 
     a.learning.learn({ type: 'INSIGHT_ACCEPTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
     b.learning.learn({ type: 'INSIGHT_REJECTED', interactionId: 'call-1', insightId: 'kb-voicemail' });
